@@ -1,0 +1,19 @@
+// A decider is the pure heart of an aggregate: no I/O, no clock, no randomness.
+// decide(command, state, facts) → events; evolve(state, event) → state.
+// Facts about other aggregates (is the requirement approved? did the build pass?) are
+// loaded by the command pipeline from the event store and passed in as plain data.
+
+/** An event as the domain sees it: a type and its data. Metadata is the pipeline's concern. */
+export interface DomainEvent<T extends string = string, D = unknown> {
+  type: T;
+  data: D;
+}
+
+export interface Decider<State, Command, Event extends DomainEvent, Facts = undefined> {
+  /** Stream category, e.g. 'feature' for streams named 'feature-<ulid>'. */
+  aggregateType: string;
+  initialState: State;
+  evolve(state: State, event: Event): State;
+  /** Returns the events the command produces, or throws a DomainError. */
+  decide(command: Command, state: State, facts: Facts): Event[];
+}
