@@ -1,0 +1,1 @@
+export { openMongoReadStore, type MongoReadStoreOptions } from './open-mongo-read-store.js';

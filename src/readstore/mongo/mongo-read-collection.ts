@@ -1,0 +1,105 @@
+// One read model collection on MongoDB. Single-document operations only: no multi-document
+// transactions, so it works the same on a standalone server and on FerretDB.
+import type { AnyBulkWriteOperation, Collection } from 'mongodb';
+import { MongoServerError } from 'mongodb';
+import type { BulkOp, Doc, Filter, FindOptions, ReadCollection, Update } from '../port.js';
+import { guarded } from './backend-errors.js';
+import {
+  fromStoredDocument,
+  toMongoFilter,
+  toMongoSort,
+  toMongoUpdate,
+  toStoredDocument,
+  type StoredDocument,
+} from './field-names.js';
+
+const DUPLICATE_KEY = 11000;
+
+export class MongoReadCollection implements ReadCollection {
+  constructor(private readonly collection: Collection<StoredDocument>) {}
+
+  get(id: string): Promise<Doc | null> {
+    return guarded(async () => {
+      const stored = await this.collection.findOne({ _id: id });
+      return stored ? fromStoredDocument(stored) : null;
+    });
+  }
+
+  /** Found documents in the order of `ids`, each once; missing ids are left out. */
+  getMany(ids: string[]): Promise<Doc[]> {
+    return guarded(async () => {
+      if (ids.length === 0) return [];
+      const stored = await this.collection.find({ _id: { $in: ids } }).toArray();
+      const byId = new Map(stored.map((raw) => [String(raw._id), fromStoredDocument(raw)]));
+      return [...new Set(ids)].flatMap((id) => byId.get(id) ?? []);
+    });
+  }
+
+  find(filter: Filter, options: FindOptions = {}): Promise<Doc[]> {
+    return guarded(async () => {
+      // MongoDB reads limit 0 as "no limit"; the port means "nothing".
+      if (options.limit !== undefined && options.limit <= 0) return [];
+      let cursor = this.collection.find(toMongoFilter(filter));
+      if (options.sort && options.sort.length > 0) cursor = cursor.sort(toMongoSort(options.sort));
+      if (options.limit !== undefined) cursor = cursor.limit(options.limit);
+      const stored = await cursor.toArray();
+      return stored.map(fromStoredDocument);
+    });
+  }
+
+  count(filter: Filter): Promise<number> {
+    return guarded(() => this.collection.countDocuments(toMongoFilter(filter)));
+  }
+
+  put(doc: Doc): Promise<void> {
+    return guarded(async () => {
+      const { _id, ...fields } = toStoredDocument(doc);
+      await this.collection.replaceOne({ _id }, fields, { upsert: true });
+    });
+  }
+
+  update(id: string, update: Update, options: { upsert?: boolean } = {}): Promise<{ matched: boolean }> {
+    return guarded(async () => {
+      const mongoUpdate = toMongoUpdate(update);
+      if (mongoUpdate === null) return this.touch(id, options.upsert ?? false);
+      const result = await this.collection.updateOne({ _id: id }, mongoUpdate, { upsert: options.upsert ?? false });
+      return { matched: result.matchedCount > 0 };
+    });
+  }
+
+  delete(id: string): Promise<void> {
+    return guarded(async () => {
+      await this.collection.deleteOne({ _id: id });
+    });
+  }
+
+  /** Ordered, so a later operation on the same id wins; not atomic across documents. */
+  bulk(ops: BulkOp[]): Promise<void> {
+    return guarded(async () => {
+      if (ops.length === 0) return;
+      await this.collection.bulkWrite(ops.map(toBulkWriteOperation), { ordered: true });
+    });
+  }
+
+  /** An update with no operators changes nothing, but still reports and upserts like one. */
+  private async touch(id: string, upsert: boolean): Promise<{ matched: boolean }> {
+    const matched = (await this.collection.countDocuments({ _id: id }, { limit: 1 })) > 0;
+    if (!matched && upsert) {
+      try {
+        await this.collection.insertOne({ _id: id });
+      } catch (error) {
+        // Created concurrently: the document exists, which is all an empty upsert asks for.
+        if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+      }
+    }
+    return { matched };
+  }
+}
+
+function toBulkWriteOperation(op: BulkOp): AnyBulkWriteOperation<StoredDocument> {
+  if ('put' in op) {
+    const { _id, ...fields } = toStoredDocument(op.put);
+    return { replaceOne: { filter: { _id }, replacement: fields, upsert: true } };
+  }
+  return { deleteOne: { filter: { _id: op.delete } } };
+}
