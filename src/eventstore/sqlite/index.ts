@@ -1,0 +1,2 @@
+export { openSqliteEventStore, SqliteEventStore } from './sqlite-event-store.js';
+export { DuplicateEventIdError } from './group-commit.js';
