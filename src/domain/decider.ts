@@ -17,3 +17,12 @@ export interface Decider<State, Command, Event extends DomainEvent, Facts = unde
   /** Returns the events the command produces, or throws a DomainError. */
   decide(command: Command, state: State, facts: Facts): Event[];
 }
+
+/** Folds events into a state with the decider's evolve: how every aggregate is rebuilt. */
+export function replay<State, Event extends DomainEvent>(
+  decider: Pick<Decider<State, never, Event, never>, 'initialState' | 'evolve'>,
+  events: readonly Event[],
+  from: State = decider.initialState,
+): State {
+  return events.reduce((state, event) => decider.evolve(state, event), from);
+}

@@ -19,13 +19,30 @@ export class DomainConflictError extends Error {
   }
 }
 
-/** The aggregate does not exist (HTTP 404). */
+/**
+ * The aggregate does not exist (HTTP 404). Deciders do not know their stream's id, so they
+ * raise it without one; the pipeline, which does, names it.
+ */
 export class AggregateNotFoundError extends Error {
   constructor(
     readonly aggregateType: string,
-    readonly id: string,
+    readonly id?: string,
   ) {
-    super(`${aggregateType} ${id} not found`);
+    super(id === undefined ? `${aggregateType} not found` : `${aggregateType} ${id} not found`);
     this.name = 'AggregateNotFoundError';
+  }
+}
+
+/**
+ * The command recorded a fact (a build result, a test run, a scan, a traffic shift, an
+ * incident, a test plan): it happened and cannot be taken back by a compensation (HTTP 422).
+ */
+export class NotUndoableError extends Error {
+  constructor(
+    readonly eventType: string,
+    message = `${eventType} records a fact and cannot be undone`,
+  ) {
+    super(message);
+    this.name = 'NotUndoableError';
   }
 }

@@ -1,0 +1,7 @@
+// Stable ids for domain tests: valid ULIDs, so command schemas accept them.
+export const REQUIREMENT_ID = '01J8Z3K7QG5N9V2W4X6Y8A0B1C';
+export const FEATURE_ID = '01J8Z3K7QG5N9V2W4X6Y8A0B1D';
+export const BUILD_ID = '01J8Z3K7QG5N9V2W4X6Y8A0B1E';
+export const DEPLOYMENT_ID = '01J8Z3K7QG5N9V2W4X6Y8A0B1F';
+export const OTHER_DEPLOYMENT_ID = '01J8Z3K7QG5N9V2W4X6Y8A0B1G';
+export const COMMIT = '3f2a1bc9d0e4';
