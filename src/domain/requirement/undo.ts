@@ -1,5 +1,6 @@
 import { DomainConflictError } from '../errors.js';
 import { changeSet } from '../shared/change-set.js';
+import { onlyEvent } from '../shared/only-event.js';
 import { restoreFields } from '../shared/restore-fields.js';
 import { requireRevisable } from './decider.js';
 import type { RequirementContent, RequirementEvent } from './events.js';
@@ -32,7 +33,7 @@ export function compensate(
   stateBefore: RequirementState,
   stateNow: RequirementState,
 ): RequirementEvent[] {
-  const event = onlyEvent(events);
+  const event = onlyEvent(events, 'requirement');
   if (stateNow.status === 'none') throw new DomainConflictError('the requirement does not exist');
   switch (event.type) {
     case 'RequirementCaptured':
@@ -48,12 +49,4 @@ export function compensate(
       return [{ type: 'RequirementReverted', data: { state } }];
     }
   }
-}
-
-function onlyEvent(events: RequirementEvent[]): RequirementEvent {
-  const [event] = events;
-  if (events.length !== 1 || event === undefined) {
-    throw new Error(`a requirement command appends exactly one event, got ${events.length}`);
-  }
-  return event;
 }
