@@ -1,0 +1,224 @@
+// The double's storage: one in-memory transaction log ($all) plus a per-stream index, with
+// EventStoreDB's write rules (expected revision, soft delete, tombstone, maximum append size).
+
+/** EventStoreDB's long.MaxValue: the revision of a tombstone and the `$tb` of a soft-deleted stream. */
+export const DELETED_STREAM_REVISION = 9_223_372_036_854_775_807n;
+/** The server's default MaxAppendSize (1 MiB of event data and metadata per append). */
+export const DEFAULT_MAX_APPEND_SIZE = 1_048_576;
+
+export type ExpectedState =
+  | { kind: 'any' }
+  | { kind: 'no_stream' }
+  | { kind: 'stream_exists' }
+  | { kind: 'revision'; revision: bigint };
+
+export interface ProposedEvent {
+  id: string;
+  type: string;
+  contentType: string;
+  data: Uint8Array;
+  customMetadata: Uint8Array;
+}
+
+export interface LogRecord extends ProposedEvent {
+  streamName: string;
+  revision: bigint;
+  /** Byte offset of the record in the log; for a non-transactional write commit == prepare. */
+  position: bigint;
+  /** .NET ticks (100 ns) since the Unix epoch, as the server sends in the `created` metadata. */
+  createdTicks: bigint;
+}
+
+export type WriteOutcome =
+  | { kind: 'success'; currentRevision: bigint | null; position: bigint | null }
+  | { kind: 'wrong_expected_version'; currentRevision: bigint | null }
+  | { kind: 'stream_deleted' }
+  | { kind: 'too_large'; maxAppendSize: number };
+
+/** Deletes carry no events, so they are never too large. */
+export type DeleteOutcome = Exclude<WriteOutcome, { kind: 'too_large' }>;
+
+export type StreamReadOutcome =
+  | { kind: 'found'; records: LogRecord[] }
+  | { kind: 'not_found' }
+  | { kind: 'deleted' };
+
+interface StreamState {
+  records: LogRecord[];
+  lastRevision: bigint | null;
+  /** Revisions below this are hidden from stream reads (soft delete sets it to the max). */
+  truncateBefore: bigint;
+  tombstoned: boolean;
+}
+
+const RECORD_HEADER_BYTES = 84;
+const encoder = new TextEncoder();
+
+export class EventLog {
+  /** The $all log in position order. */
+  readonly records: LogRecord[] = [];
+  private readonly streams = new Map<string, StreamState>();
+  private readonly listeners = new Set<() => void>();
+  private nextPosition = 0n;
+
+  constructor(
+    private readonly maxAppendSize = DEFAULT_MAX_APPEND_SIZE,
+    /** Called after every successful user append, like the server's system projections. */
+    private readonly afterUserAppend: (log: EventLog, written: LogRecord[]) => void = () => {},
+  ) {}
+
+  /** Wakes the listener after every write; returns the function that removes it. */
+  onWrite(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get headPosition(): bigint | null {
+    return this.records.at(-1)?.position ?? null;
+  }
+
+  append(streamName: string, expected: ExpectedState, events: ProposedEvent[]): WriteOutcome {
+    const size = events.reduce((total, event) => total + event.data.length + event.customMetadata.length, 0);
+    if (size > this.maxAppendSize) return { kind: 'too_large', maxAppendSize: this.maxAppendSize };
+    const stream = this.stream(streamName);
+    if (stream.tombstoned) return { kind: 'stream_deleted' };
+    if (!satisfies(stream, expected)) return { kind: 'wrong_expected_version', currentRevision: stream.lastRevision };
+    if (events.length === 0) return { kind: 'success', currentRevision: stream.lastRevision, position: null };
+
+    const recreatesSoftDeleted = stream.truncateBefore === DELETED_STREAM_REVISION;
+    const firstRevision = (stream.lastRevision ?? -1n) + 1n;
+    const written = this.write(streamName, events);
+    if (recreatesSoftDeleted) {
+      // Writing to a soft-deleted stream recreates it: earlier revisions stay hidden.
+      stream.truncateBefore = firstRevision;
+      this.writeMetadata(streamName, `{"$tb":${firstRevision}}`);
+    }
+    this.afterUserAppend(this, written);
+    this.notify();
+    const last = written.at(-1)!;
+    return { kind: 'success', currentRevision: last.revision, position: last.position };
+  }
+
+  /** Soft delete: the stream reads as not found, its events stay in $all, and it can be recreated. */
+  softDelete(streamName: string, expected: ExpectedState): DeleteOutcome {
+    const stream = this.stream(streamName);
+    if (stream.tombstoned) return { kind: 'stream_deleted' };
+    if (!satisfies(stream, expected)) return { kind: 'wrong_expected_version', currentRevision: stream.lastRevision };
+    if (stream.lastRevision === null) return { kind: 'success', currentRevision: null, position: null };
+    stream.truncateBefore = DELETED_STREAM_REVISION;
+    const record = this.writeMetadata(streamName, `{"$tb":${DELETED_STREAM_REVISION}}`);
+    this.notify();
+    return { kind: 'success', currentRevision: stream.lastRevision, position: record.position };
+  }
+
+  /** Hard delete: a `$streamDeleted` record ends the stream for good. */
+  tombstone(streamName: string, expected: ExpectedState): DeleteOutcome {
+    const stream = this.stream(streamName);
+    if (stream.tombstoned) return { kind: 'stream_deleted' };
+    if (!satisfies(stream, expected)) return { kind: 'wrong_expected_version', currentRevision: stream.lastRevision };
+    const record = this.writeRecord(streamName, DELETED_STREAM_REVISION, systemEvent('$streamDeleted', ''));
+    stream.tombstoned = true;
+    this.notify();
+    return { kind: 'success', currentRevision: stream.lastRevision, position: record.position };
+  }
+
+  /** Writes without checks, as the server's own subsystems do. */
+  writeSystemEvents(streamName: string, events: ProposedEvent[]): LogRecord[] {
+    const written = this.write(streamName, events);
+    this.notify();
+    return written;
+  }
+
+  readStream(streamName: string): StreamReadOutcome {
+    const stream = this.streams.get(streamName);
+    if (stream?.tombstoned) return { kind: 'deleted' };
+    const visible = stream?.records.filter((record) => record.revision >= stream.truncateBefore) ?? [];
+    return visible.length === 0 ? { kind: 'not_found' } : { kind: 'found', records: visible };
+  }
+
+  isTombstoned(streamName: string): boolean {
+    return this.streams.get(streamName)?.tombstoned ?? false;
+  }
+
+  /** Index in `records` of the first record whose position is strictly greater than `position`. */
+  indexAfter(position: bigint): number {
+    let low = 0;
+    let high = this.records.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.records[middle]!.position <= position) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  private write(streamName: string, events: ProposedEvent[]): LogRecord[] {
+    const stream = this.stream(streamName);
+    return events.map((event) => this.writeRecord(streamName, (stream.lastRevision ?? -1n) + 1n, event));
+  }
+
+  private writeMetadata(streamName: string, json: string): LogRecord {
+    const [record] = this.write(`$$${streamName}`, [systemEvent('$metadata', json)]);
+    return record!;
+  }
+
+  private writeRecord(streamName: string, revision: bigint, event: ProposedEvent): LogRecord {
+    const stream = this.stream(streamName);
+    const record: LogRecord = {
+      ...event,
+      streamName,
+      revision,
+      position: this.nextPosition,
+      createdTicks: BigInt(Date.now()) * 10_000n,
+    };
+    // Positions are byte offsets, as in the real transaction log: increasing, never consecutive.
+    this.nextPosition += BigInt(
+      RECORD_HEADER_BYTES +
+        encoder.encode(streamName).length +
+        encoder.encode(event.type).length +
+        event.data.length +
+        event.customMetadata.length,
+    );
+    this.records.push(record);
+    stream.records.push(record);
+    if (revision !== DELETED_STREAM_REVISION) stream.lastRevision = revision;
+    return record;
+  }
+
+  private stream(streamName: string): StreamState {
+    let stream = this.streams.get(streamName);
+    if (!stream) {
+      stream = { records: [], lastRevision: null, truncateBefore: 0n, tombstoned: false };
+      this.streams.set(streamName, stream);
+    }
+    return stream;
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) listener();
+  }
+}
+
+export function systemEvent(type: string, json: string, metadataJson = ''): ProposedEvent {
+  return {
+    id: crypto.randomUUID(),
+    type,
+    contentType: 'application/json',
+    data: encoder.encode(json),
+    customMetadata: encoder.encode(metadataJson),
+  };
+}
+
+function satisfies(stream: StreamState, expected: ExpectedState): boolean {
+  const softDeleted = stream.truncateBefore === DELETED_STREAM_REVISION;
+  switch (expected.kind) {
+    case 'any':
+      return true;
+    case 'no_stream':
+      return stream.lastRevision === null || softDeleted;
+    case 'stream_exists':
+      return stream.lastRevision !== null && !softDeleted;
+    case 'revision':
+      return stream.lastRevision === expected.revision;
+  }
+}

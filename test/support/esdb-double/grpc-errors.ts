@@ -1,0 +1,113 @@
+// Errors in the shapes the real server sends. Unary and streaming calls fail with a gRPC status
+// whose trailers carry `exception` (the client's error type) and its details; BatchAppend answers
+// with a google.rpc.Status whose `details` packs the matching event_store.client message.
+import { Metadata, status, type ServerErrorResponse } from '@grpc/grpc-js';
+import type { ExpectedState } from './event-log.js';
+import { Any, Code, MaximumAppendSizeExceeded, Status, StreamDeleted, StreamIdentifier, WrongExpectedVersion, ProtobufEmpty } from './proto.js';
+
+type StatusProto = InstanceType<typeof Status>;
+
+function serviceError(code: status, details: string, trailers: Record<string, string> = {}): ServerErrorResponse {
+  const metadata = new Metadata();
+  for (const [key, value] of Object.entries(trailers)) metadata.set(key, value);
+  return Object.assign(new Error(details), { code, details, metadata });
+}
+
+export function streamDeletedError(streamName: string): ServerErrorResponse {
+  return serviceError(status.FAILED_PRECONDITION, `Event stream '${streamName}' is deleted.`, {
+    exception: 'stream-deleted',
+    'stream-name': streamName,
+  });
+}
+
+/** The legacy numeric form of an expected revision the trailers use: -2 any, -1 no stream, -4 exists. */
+function expectedVersionNumber(expected: ExpectedState): bigint {
+  switch (expected.kind) {
+    case 'any':
+      return -2n;
+    case 'no_stream':
+      return -1n;
+    case 'stream_exists':
+      return -4n;
+    case 'revision':
+      return expected.revision;
+  }
+}
+
+export function wrongExpectedVersionError(
+  streamName: string,
+  expected: ExpectedState,
+  currentRevision: bigint | null,
+): ServerErrorResponse {
+  const trailers: Record<string, string> = {
+    exception: 'wrong-expected-version',
+    'stream-name': streamName,
+    'expected-version': String(expectedVersionNumber(expected)),
+  };
+  // The client reads a missing actual-version as "no stream".
+  if (currentRevision !== null) trailers['actual-version'] = String(currentRevision);
+  return serviceError(
+    status.FAILED_PRECONDITION,
+    `Append failed due to WrongExpectedVersion. Stream: ${streamName}, Expected version: ${expectedVersionNumber(expected)}, Actual version: ${currentRevision ?? -1}`,
+    trailers,
+  );
+}
+
+export function maximumAppendSizeError(maxAppendSize: number): ServerErrorResponse {
+  return serviceError(status.INVALID_ARGUMENT, `Maximum Append Size of ${maxAppendSize} Exceeded.`, {
+    exception: 'maximum-append-size-exceeded',
+    'maximum-append-size': String(maxAppendSize),
+  });
+}
+
+export function invalidArgument(details: string): ServerErrorResponse {
+  return serviceError(status.INVALID_ARGUMENT, details);
+}
+
+export function serverRestarting(): ServerErrorResponse {
+  return serviceError(status.UNAVAILABLE, 'Server is shutting down.');
+}
+
+function packedStatus(code: number, message: string, typeName: string, detail: { serializeBinary(): Uint8Array }): StatusProto {
+  const any = new Any();
+  any.pack(detail.serializeBinary(), typeName);
+  return new Status().setCode(code).setMessage(message).setDetails(any);
+}
+
+export function batchWrongExpectedVersion(expected: ExpectedState, currentRevision: bigint | null): StatusProto {
+  const detail = new WrongExpectedVersion();
+  if (currentRevision === null) detail.setCurrentNoStream(new ProtobufEmpty());
+  else detail.setCurrentStreamRevision(String(currentRevision));
+  switch (expected.kind) {
+    case 'any':
+      detail.setExpectedAny(new ProtobufEmpty());
+      break;
+    case 'no_stream':
+      detail.setExpectedNoStream(new ProtobufEmpty());
+      break;
+    case 'stream_exists':
+      detail.setExpectedStreamExists(new ProtobufEmpty());
+      break;
+    case 'revision':
+      detail.setExpectedStreamPosition(String(expected.revision));
+      break;
+  }
+  return packedStatus(Code.FAILED_PRECONDITION, 'WrongExpectedVersion', 'event_store.client.WrongExpectedVersion', detail);
+}
+
+export function batchStreamDeleted(streamName: string): StatusProto {
+  const detail = new StreamDeleted().setStreamIdentifier(
+    new StreamIdentifier().setStreamName(new TextEncoder().encode(streamName)),
+  );
+  return packedStatus(Code.FAILED_PRECONDITION, 'Stream Deleted', 'event_store.client.StreamDeleted', detail);
+}
+
+export function batchMaximumAppendSizeExceeded(maxAppendSize: number): StatusProto {
+  const detail = new MaximumAppendSizeExceeded().setMaxappendsize(maxAppendSize);
+  return packedStatus(
+    Code.INVALID_ARGUMENT,
+    `Maximum Append Size of ${maxAppendSize} Exceeded.`,
+    'event_store.client.MaximumAppendSizeExceeded',
+    detail,
+  );
+}
