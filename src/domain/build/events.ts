@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { eventSchema } from '../shared/event-schema.js';
+import { securityScanSchema, testRunSchema } from './state.js';
+
+// Event data as recorded. No command limits here: they may change, recorded events may not.
+// Each event carries what a projection or an audit line needs without reading anything else.
+
+export const buildRequestedSchema = z.object({ featureId: z.string(), commit: z.string() });
+const buildResultSchema = z.object({ featureId: z.string(), commit: z.string(), durationMs: z.number() });
+export const buildSucceededSchema = buildResultSchema;
+export const buildFailedSchema = buildResultSchema;
+export const testRunRecordedSchema = testRunSchema;
+export const securityScanRecordedSchema = securityScanSchema;
+
+export const buildEventSchemas = {
+  BuildRequested: buildRequestedSchema,
+  BuildSucceeded: buildSucceededSchema,
+  BuildFailed: buildFailedSchema,
+  TestRunRecorded: testRunRecordedSchema,
+  SecurityScanRecorded: securityScanRecordedSchema,
+};
+
+export const buildEventSchema = z.discriminatedUnion('type', [
+  eventSchema('BuildRequested', buildRequestedSchema),
+  eventSchema('BuildSucceeded', buildSucceededSchema),
+  eventSchema('BuildFailed', buildFailedSchema),
+  eventSchema('TestRunRecorded', testRunRecordedSchema),
+  eventSchema('SecurityScanRecorded', securityScanRecordedSchema),
+]);
+export type BuildEvent = z.infer<typeof buildEventSchema>;
+
+export type BuildRequested = z.infer<typeof buildRequestedSchema>;
+export type BuildSucceeded = z.infer<typeof buildSucceededSchema>;
+export type BuildFailed = z.infer<typeof buildFailedSchema>;
+export type TestRunRecorded = z.infer<typeof testRunRecordedSchema>;
+export type SecurityScanRecorded = z.infer<typeof securityScanRecordedSchema>;
