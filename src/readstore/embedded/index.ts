@@ -1,0 +1,1 @@
+export { openEmbeddedReadStore, type EmbeddedReadStoreOptions } from './embedded-read-store.js';
