@@ -20,6 +20,8 @@ export interface EsdbDoubleOptions {
   /** Advertise BatchAppend, which the client then uses for every append (default true, like real servers). */
   batchAppend?: boolean;
   maxAppendSize?: number;
+  /** Serve an existing log, e.g. to bring a stopped double back on the same port with its data. */
+  log?: EventLog;
 }
 
 export interface EsdbDouble {
@@ -35,8 +37,8 @@ export interface EsdbDouble {
 
 export async function startEsdbDouble(options: EsdbDoubleOptions = {}): Promise<EsdbDouble> {
   const host = options.host ?? '127.0.0.1';
-  const log = new EventLog(options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE, linkToSystemStreams);
-  writeStartupEvents(log);
+  const log = options.log ?? new EventLog(options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE, linkToSystemStreams);
+  if (!options.log) writeStartupEvents(log);
   const liveSubscriptions = new Set<LiveSubscription>();
 
   const server = new Server();
