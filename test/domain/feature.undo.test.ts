@@ -43,8 +43,8 @@ describe('feature: undo', () => {
     const run = undoRoundTrip(feature, [], { type: 'create', data: created.data }, { requirement: approvedRequirement });
     expect(run.compensation).toEqual([deleted]);
     expect(run.undone).toEqual({ ...run.after, status: 'deleted' });
-    expect(run.redo).toEqual([restored]);
-    expect(run.redone).toEqual(run.after);
+    expect(run.redo().events).toEqual([restored]);
+    expect(run.redo().state).toEqual(run.after);
   });
 
   it('undoing an update puts back the previous values of the fields it changed; undoing that redoes it', () => {
@@ -56,15 +56,15 @@ describe('feature: undo', () => {
       },
     ]);
     expect(run.undone).toEqual(run.before);
-    expect(run.redone).toEqual(run.after);
+    expect(run.redo().state).toEqual(run.after);
   });
 
   it('undoing a delete restores the feature; undoing that deletes it again', () => {
     const run = undoRoundTrip(feature, [created], { type: 'delete', data: {} });
     expect(run.compensation).toEqual([restored]);
     expect(run.undone).toEqual(run.before);
-    expect(run.redo).toEqual([deleted]);
-    expect(run.redone).toEqual(run.after);
+    expect(run.redo().events).toEqual([deleted]);
+    expect(run.redo().state).toEqual(run.after);
   });
 
   it('undoing a revert restores the state before it; undoing that reverts again', () => {
@@ -78,7 +78,7 @@ describe('feature: undo', () => {
     expect(run.after).toEqual(stateOf([created]));
     expect(run.compensation).toEqual([{ type: 'FeatureReverted', data: { state: run.before } }]);
     expect(run.undone).toEqual(run.before);
-    expect(run.redone).toEqual(run.after);
+    expect(run.redo().state).toEqual(run.after);
   });
 
   it('undoing a rename keeps a later change of developer', () => {
@@ -114,7 +114,7 @@ describe('feature: undo', () => {
       fc.property(update, (data) => {
         const run = undoRoundTrip(feature, [created], { type: 'update', data });
         expect(run.undone).toEqual(run.before);
-        expect(run.redone).toEqual(run.after);
+        expect(run.redo().state).toEqual(run.after);
       }),
     );
   });

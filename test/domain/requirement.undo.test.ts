@@ -42,8 +42,8 @@ describe('requirement: undo', () => {
     const run = undoRoundTrip(requirement, [], { type: 'capture', data: captured.data });
     expect(run.compensation).toEqual([withdrawn]);
     expect(run.undone).toEqual({ ...run.after, status: 'withdrawn' });
-    expect(run.redo).toEqual([{ type: 'RequirementReverted', data: { state: run.after } }]);
-    expect(run.redone).toEqual(run.after);
+    expect(run.redo().events).toEqual([{ type: 'RequirementReverted', data: { state: run.after } }]);
+    expect(run.redo().state).toEqual(run.after);
   });
 
   it('undoing a revision revises the changed fields back; undoing that redoes it', () => {
@@ -58,7 +58,7 @@ describe('requirement: undo', () => {
       },
     ]);
     expect(run.undone).toEqual(run.before);
-    expect(run.redone).toEqual(run.after);
+    expect(run.redo().state).toEqual(run.after);
   });
 
   it.each([
@@ -69,7 +69,7 @@ describe('requirement: undo', () => {
     expect(run.compensation).toEqual([{ type: 'RequirementReverted', data: { state: run.before } }]);
     expect(run.undone).toEqual(run.before);
     expect(run.undone.status).toBe('captured');
-    expect(run.redone).toEqual(run.after);
+    expect(run.redo().state).toEqual(run.after);
   });
 
   it('undoing a revert restores the state before it; undoing that reverts again', () => {
@@ -82,7 +82,7 @@ describe('requirement: undo', () => {
     );
     expect(run.after).toEqual(stateOf([captured]));
     expect(run.undone).toEqual(run.before);
-    expect(run.redone).toEqual(run.after);
+    expect(run.redo().state).toEqual(run.after);
   });
 
   it('undoing a withdrawal (an undone capture) restores the requirement as it was', () => {

@@ -6,8 +6,8 @@ interface UndoableAggregate<State, Command, Event extends DomainEvent, Facts> {
 }
 
 /**
- * Runs a command after `history`, compensates it straight away, then compensates the
- * compensation: the states on the way let a test check that undo restores and redo redoes.
+ * Runs a command after `history` and compensates it straight away; `redo()` compensates the
+ * compensation. The states on the way let a test check that undo restores and redo redoes.
  */
 export function undoRoundTrip<State, Command, Event extends DomainEvent, Facts>(
   aggregate: UndoableAggregate<State, Command, Event, Facts>,
@@ -21,7 +21,10 @@ export function undoRoundTrip<State, Command, Event extends DomainEvent, Facts>(
   const after = replay(decider, events, before);
   const compensation = compensate(events, before, after);
   const undone = replay(decider, compensation, after);
-  const redo = compensate(compensation, after, undone);
-  const redone = replay(decider, redo, undone);
-  return { before, events, after, compensation, undone, redo, redone };
+  /** Compensates the compensation: undoing the undo. */
+  const redo = () => {
+    const redoEvents = compensate(compensation, after, undone);
+    return { events: redoEvents, state: replay(decider, redoEvents, undone) };
+  };
+  return { before, events, after, compensation, undone, redo };
 }
