@@ -53,10 +53,10 @@ const everyKindOfValue: Doc = {
   nested: { level1: { level2: { value: 'deep', list: [] } }, emptyObject: {} },
 };
 
-/** Seeded into each filter test's collection; `tag` and `flag` mix types on purpose. */
+/** Seeded into each filter test's collection; `tag`, `flag` and `meta` mix types on purpose. */
 const filterDocs: Doc[] = [
-  { id: 'a', status: 'open', n: 1, score: 10.5, flag: true, tag: 'x', opt: null, owner: { name: 'ann', level: 2 } },
-  { id: 'b', status: 'closed', n: 2, score: -3, flag: false, tag: '5', owner: { name: 'bob', level: 1 } },
+  { id: 'a', status: 'open', n: 1, score: 10.5, flag: true, tag: 'x', opt: null, owner: { name: 'ann', level: 2 }, meta: { k: 1 } },
+  { id: 'b', status: 'closed', n: 2, score: -3, flag: false, tag: '5', owner: { name: 'bob', level: 1 }, meta: '{"k":1}' },
   { id: 'c', status: 'open', n: 3, score: 0, flag: true, tag: 5, opt: 'set', owner: { name: 'cy', level: 3 } },
   { id: 'd', status: 'draft', n: 4, score: 7, flag: 1, tag: 50, owner: { name: 'dee', level: 2 } },
   { id: 'e', n: 5, score: 2.5, flag: 0, tag: 'y', opt: 0 },
@@ -88,6 +88,8 @@ const filterCases: Array<[description: string, filter: Filter, expectedIds: stri
   ['a numeric range never matches strings', { tag: { $gt: 0 } }, ['c', 'd']],
   ['a string range never matches numbers', { tag: { $gte: '0' } }, ['a', 'b', 'e']],
   ['a string range compares strings, not numbers', { tag: { $lt: 'x' } }, ['b']],
+  ['equality on a string never matches an object, even one serialised as that string', { meta: '{"k":1}' }, ['b']],
+  ['a string range never matches objects', { meta: { $gte: '{' } }, ['b']],
   ['$exists true matches present fields, null included', { opt: { $exists: true } }, ['a', 'c', 'e']],
   ['$exists false matches missing fields only', { opt: { $exists: false } }, ['b', 'd']],
   ['equality on a dotted path', { 'owner.name': 'bob' }, ['b']],

@@ -131,6 +131,24 @@ describe('embedded read store adapter', () => {
     });
   });
 
+  describe('updates', () => {
+    it('a refused update changes nothing', async () => {
+      const builds = store.collection('builds');
+      await builds.put({ id: 'b1', result: 'failed', passed: 3 });
+
+      await expect(builds.update('b1', { $set: { passed: 4 }, $inc: { passed: 1 } })).rejects.toThrow(/conflict/);
+
+      expect(await builds.get('b1')).toEqual({ id: 'b1', result: 'failed', passed: 3 });
+    });
+
+    it('an update without upsert does not create the collection, as in MongoDB', async () => {
+      await store.collection('features').update('f1', { $set: { a: 1 } });
+      await store.collection('features').delete('f1');
+
+      expect(await store.listCollections()).toEqual([]);
+    });
+  });
+
   describe('names', () => {
     it.each(['bad name', 'quote"d', "semi;colon'", '$cmd', 'system.users', '', 'slash/ed', 'ünïcode'])(
       'rejects the collection name %j everywhere',
