@@ -1,0 +1,5 @@
+export * from './commands.js';
+export * from './events.js';
+export * from './state.js';
+export * from './decider.js';
+export * from './undo.js';
