@@ -1,6 +1,10 @@
 // SQL for finds, counts and indexes. ORDER BY and CREATE INDEX share one function for
 // their terms, so a sort on indexed fields is written exactly as the index was and SQLite
 // can walk the index instead of sorting.
+// Known differences from MongoDB, harmless for read models that keep one type per field:
+// sorting across types follows SQLite (missing/null, numbers with booleans as 0/1, then
+// strings with objects as JSON text), not BSON order; and a unique index lets several
+// documents lack the field, where MongoDB allows only one.
 import type { Filter, FindOptions, IndexSpec, Sort } from '../port.js';
 import { compileFilter, type SqlCondition } from './filter-sql.js';
 import { fieldSql, quoteIdentifier, tableName } from './names.js';
