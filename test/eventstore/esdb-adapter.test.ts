@@ -233,6 +233,32 @@ describe('eventstoredb adapter: subscriptions and closing', () => {
     store = undefined;
   });
 
+  it('given negative or fractional counts and revisions, then reads are refused with RangeError', async () => {
+    double = await startEsdbDouble();
+    store = openEsdbEventStore({ connectionString: double.connectionString });
+
+    await expect(store.readStream(`feature-${ulid()}`, { maxCount: -1 })).rejects.toBeInstanceOf(RangeError);
+    await expect(store.readStream(`feature-${ulid()}`, { fromRevision: 1.5 })).rejects.toBeInstanceOf(RangeError);
+    await expect(store.readAll({ maxCount: -5 })).rejects.toBeInstanceOf(RangeError);
+  });
+
+  it('given a maxBatchSize of 0, then events still arrive, one per batch', async () => {
+    double = await startEsdbDouble();
+    store = openEsdbEventStore({ connectionString: double.connectionString });
+    await store.append(`feature-${ulid()}`, events(3), 'no_stream');
+    const batchSizes: number[] = [];
+
+    const subscription = store.subscribeToAll({
+      after: null,
+      maxBatchSize: 0,
+      onBatch: async (batch) => void batchSizes.push(batch.length),
+    });
+    await expect.poll(() => batchSizes.length).toBe(3);
+    await subscription.stop();
+
+    expect(batchSizes).toEqual([1, 1, 1]);
+  });
+
   it('given an empty append, then it is refused before reaching the server', async () => {
     double = await startEsdbDouble();
     store = openEsdbEventStore({ connectionString: double.connectionString });

@@ -8,6 +8,13 @@ export function toClientExpectedRevision(expected: ExpectedRevision): AppendExpe
   throw new RangeError(`expected revision must be 'any', 'no_stream', 'stream_exists' or a non-negative integer, got ${String(expected)}`);
 }
 
+/** Counts and revisions the caller passes in: refused early, as the SQLite adapter does. */
+export function assertNonNegativeInteger(name: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
+    throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
+  }
+}
+
 /** Revisions are bigints on the wire; the port's are numbers, so refuse rather than round. */
 export function toRevisionNumber(revision: bigint, streamName: string): number {
   if (revision < 0n || revision > BigInt(Number.MAX_SAFE_INTEGER)) {

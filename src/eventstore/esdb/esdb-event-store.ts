@@ -15,7 +15,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../port.js';
-import { toClientExpectedRevision, toEventData, toRevisionNumber } from './conversions.js';
+import { assertNonNegativeInteger, toClientExpectedRevision, toEventData, toRevisionNumber } from './conversions.js';
 import { connectEsdbClient } from './esdb-client.js';
 import { BACKEND, translateError, withDeadline } from './esdb-errors.js';
 import { readAllEvents, readHeadPosition, readStreamEvents } from './log-reads.js';
@@ -66,6 +66,8 @@ class EsdbEventStore implements EventStore {
   }
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    assertNonNegativeInteger('fromRevision', options.fromRevision);
+    assertNonNegativeInteger('maxCount', options.maxCount);
     try {
       return await readStreamEvents(this.client, streamName, options, this.timeoutMs);
     } catch (error) {
@@ -74,6 +76,7 @@ class EsdbEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    assertNonNegativeInteger('maxCount', options.maxCount);
     const after = options.after ?? null;
     const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
     try {

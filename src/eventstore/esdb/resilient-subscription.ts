@@ -72,7 +72,7 @@ export class ResilientAllSubscription implements Subscription {
 
   /** Runs one client subscription; returns why it ended, or undefined once stopped. */
   private async deliverUntilDropped(): Promise<unknown> {
-    const maxBatchSize = this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
+    const maxBatchSize = Math.max(1, this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE);
     const highWaterMark = Math.max(2 * maxBatchSize, 64);
     let failure: unknown;
     const source: AllStreamSubscription = this.client.subscribeToAll({

@@ -64,6 +64,10 @@ export function invalidArgument(details: string): ServerErrorResponse {
   return serviceError(status.INVALID_ARGUMENT, details);
 }
 
+export function internalError(error: unknown): ServerErrorResponse {
+  return serviceError(status.INTERNAL, error instanceof Error ? error.message : String(error));
+}
+
 export function serverRestarting(): ServerErrorResponse {
   return serviceError(status.UNAVAILABLE, 'Server is shutting down.');
 }

@@ -1,7 +1,7 @@
 // Streams.Read: a bounded read of a stream or of $all, or a catch-up subscription to either.
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { EventLog } from './event-log.js';
-import { invalidArgument } from './grpc-errors.js';
+import { internalError, invalidArgument } from './grpc-errors.js';
 import { LiveSubscription } from './live-subscription.js';
 import type { ReadReq, ReadResp } from './proto.js';
 import { readAll, readStream } from './reads.js';
@@ -16,9 +16,13 @@ export function readHandler(log: EventLog, liveSubscriptions: Set<LiveSubscripti
     if (options.hasSubscription()) {
       const subscription = new LiveSubscription(call, log);
       liveSubscriptions.add(subscription);
-      void subscription.run(options).finally(() => liveSubscriptions.delete(subscription));
+      subscription
+        .run(options)
+        .catch((error: unknown) => subscription.drop(internalError(error)))
+        .finally(() => liveSubscriptions.delete(subscription));
       return;
     }
-    void (options.hasStream() ? readStream(call, options, log) : readAll(call, options, log));
+    const reading = options.hasStream() ? readStream(call, options, log) : readAll(call, options, log);
+    reading.catch((error: unknown) => call.emit('error', internalError(error)));
   };
 }

@@ -30,7 +30,7 @@ export async function readStream(call: ReadCall, options: ReadOptions, log: Even
   let selected: LogRecord[];
   switch (streamOptions.getRevisionOptionCase()) {
     case RevisionCase.START:
-      selected = backwards ? records.filter((record) => record.revision === records[0]!.revision) : records;
+      selected = backwards ? records.slice(0, 1) : records;
       break;
     case RevisionCase.END:
       selected = backwards ? [...records] : [];
