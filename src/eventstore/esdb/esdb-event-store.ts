@@ -18,7 +18,7 @@ import {
 import { assertNonNegativeInteger, toClientExpectedRevision, toEventData, toRevisionNumber } from './conversions.js';
 import { connectEsdbClient } from './esdb-client.js';
 import { BACKEND, translateError, withDeadline } from './esdb-errors.js';
-import { readAllEvents, readHeadPosition, readStreamEvents } from './log-reads.js';
+import { collect, readAllEvents, readHeadPosition, readStreamEvents } from './log-reads.js';
 import { readAllByStreamPrefix } from './prefix-read.js';
 import { DEFAULT_RESUBSCRIBE_DELAYS, ResilientAllSubscription, type ResubscribeDelays } from './resilient-subscription.js';
 
@@ -110,12 +110,8 @@ class EsdbEventStore implements EventStore {
   }
 
   async ping(): Promise<void> {
-    const probe = this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 });
-    const drained = (async () => {
-      for await (const _ of probe);
-    })();
     try {
-      await withDeadline(drained, this.timeoutMs, () => void probe.cancel());
+      await collect(this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 }), this.timeoutMs);
     } catch (error) {
       if (error instanceof BackendUnavailableError) throw error;
       throw new BackendUnavailableError(BACKEND, error instanceof Error ? error.message : String(error), { cause: error });

@@ -18,13 +18,8 @@ import { withDeadline } from './esdb-errors.js';
 /** Events asked of the server per $all page; system events take part of each page. */
 const PAGE_SIZE = 500;
 
-async function collect<Item>(read: StreamingRead<Item>, timeoutMs: number): Promise<Item[]> {
-  const items: Item[] = [];
-  const draining = (async () => {
-    for await (const item of read) items.push(item);
-    return items;
-  })();
-  return withDeadline(draining, timeoutMs, () => void read.cancel());
+export function collect<Item>(read: StreamingRead<Item>, timeoutMs: number): Promise<Item[]> {
+  return withDeadline(read.toArray() as Promise<Item[]>, timeoutMs, () => void read.cancel());
 }
 
 export async function readStreamEvents(
