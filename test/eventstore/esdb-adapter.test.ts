@@ -174,6 +174,35 @@ describe("eventstoredb adapter: the server's own events never reach the port", (
   });
 });
 
+describe('eventstoredb adapter: reading a log longer than one page', () => {
+  let double: EsdbDouble | undefined;
+  let store: EventStore | undefined;
+
+  afterEach(async () => {
+    await store?.close();
+    await double?.stop();
+  });
+
+  it('given 700 user events interleaved with system events, then readAll pages through them without loss or repetition', async () => {
+    double = await startEsdbDouble();
+    store = openEsdbEventStore({ connectionString: double.connectionString });
+    const appended: EventToAppend[] = [];
+    for (let chunk = 0; chunk < 35; chunk++) {
+      const batch = events(20);
+      appended.push(...batch);
+      await store.append(`feature-${ulid()}`, batch, 'no_stream');
+    }
+
+    const everything = await store.readAll();
+    const first600 = await store.readAll({ maxCount: 600 });
+    const rest = await store.readAll({ after: first600.at(-1)!.position });
+
+    expect(double.log.records.length).toBeGreaterThan(1_000);
+    expect(everything.map((event) => event.id)).toEqual(appended.map((event) => event.id));
+    expect([...first600, ...rest]).toEqual(everything);
+  });
+});
+
 describe.each([
   { path: 'BatchAppend', batchAppend: true, options: '' },
   { path: 'Append', batchAppend: false, options: '' },

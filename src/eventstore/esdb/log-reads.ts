@@ -15,9 +15,12 @@ import type { ReadStreamOptions, StoredEvent } from '../port.js';
 import { fromPortPosition, isSystemEvent, toStoredEvent } from './conversions.js';
 import { withDeadline } from './esdb-errors.js';
 
-/** Events asked of the server per $all page; system events take part of each page. */
+/** Most events asked of the server per $all page. */
 const PAGE_SIZE = 500;
+/** Room in a page for the start event and the system events among the user ones. */
+const PAGE_SLACK = 32;
 
+/** Reads a client stream to its end, giving up after `timeoutMs`. */
 export function collect<Item>(read: StreamingRead<Item>, timeoutMs: number): Promise<Item[]> {
   return withDeadline(read.toArray() as Promise<Item[]>, timeoutMs, () => void read.cancel());
 }
@@ -60,14 +63,15 @@ export async function readAllEvents(
   let seenUpTo = after;
   while (found.length < maxCount) {
     const from: ReadPosition = seenUpTo === null ? START : fromPortPosition(seenUpTo);
-    const page = await collect(client.readAll({ fromPosition: from, direction: FORWARDS, maxCount: PAGE_SIZE }), timeoutMs);
+    const pageSize = Math.min(PAGE_SIZE, maxCount - found.length + PAGE_SLACK);
+    const page = await collect(client.readAll({ fromPosition: from, direction: FORWARDS, maxCount: pageSize }), timeoutMs);
     for (const { event } of page) {
       if (!event || (seenUpTo !== null && event.position.commit <= seenUpTo)) continue;
       seenUpTo = event.position.commit;
       if (!isSystemEvent(event)) found.push(toStoredEvent(event));
       if (found.length === maxCount) break;
     }
-    if (page.length < PAGE_SIZE) break;
+    if (page.length < pageSize) break;
   }
   return found;
 }
