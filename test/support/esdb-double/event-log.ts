@@ -73,10 +73,6 @@ export class EventLog {
     return () => this.listeners.delete(listener);
   }
 
-  get headPosition(): bigint | null {
-    return this.records.at(-1)?.position ?? null;
-  }
-
   append(streamName: string, expected: ExpectedState, events: ProposedEvent[]): WriteOutcome {
     const size = events.reduce((total, event) => total + event.data.length + event.customMetadata.length, 0);
     if (size > this.maxAppendSize) return { kind: 'too_large', maxAppendSize: this.maxAppendSize };
