@@ -300,6 +300,18 @@ describe('EventStoreDB test double: reads, subscriptions and deletes', () => {
     expect(tombstone?.event?.revision).toBe(9_223_372_036_854_775_807n);
   });
 
+  it('given a live subscription to a stream, when the stream is tombstoned, then it ends with StreamDeletedError', async () => {
+    const stream = `feature-${ulid()}`;
+    await client.appendToStream(stream, someEvents(1));
+    const observed = observe(client.subscribeToStream(stream));
+    await eventually(() => observed.events.length === 1, 'the history arrives');
+
+    await client.tombstoneStream(stream);
+
+    await eventually(() => observed.error !== undefined, 'the subscription fails');
+    expect(observed.error).toBeInstanceOf(StreamDeletedError);
+  });
+
   it('given live subscriptions, when dropSubscriptions() is called, then each ends with UnavailableError', async () => {
     const all = client.subscribeToAll({ fromPosition: END });
     const stream = client.subscribeToStream(`feature-${ulid()}`, { fromRevision: START });
