@@ -1,0 +1,45 @@
+import autocannon from 'autocannon';
+
+export interface LoadSettings {
+  connections: number;
+  seconds: number;
+}
+
+export interface LoadFigures {
+  /** Responses with a 2xx status per second of the run. */
+  okPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  responses: number;
+  non2xx: number;
+  /** Connection errors, timeouts included. */
+  errors: number;
+  statusCodes: Record<string, number>;
+}
+
+/** One autocannon run with the settings shared by every benchmark, so their figures compare. */
+export async function runLoad(
+  url: string,
+  settings: LoadSettings,
+  request: { headers: Record<string, string>; requests: autocannon.RequestSpec[] },
+): Promise<LoadFigures> {
+  const result = await autocannon({
+    url,
+    connections: settings.connections,
+    duration: settings.seconds,
+    timeout: 10,
+    headers: request.headers,
+    requests: request.requests,
+  });
+  const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([status, { count }]) => [status, Number(count)]));
+  const responses = Object.values(statusCodes).reduce((sum, count) => sum + count, 0);
+  return {
+    okPerSecond: result['2xx'] / result.duration,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    responses,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    statusCodes,
+  };
+}

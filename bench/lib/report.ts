@@ -1,0 +1,35 @@
+import type { BenchSummary } from './summary.js';
+
+const integer = (value: number) => Math.round(value).toLocaleString('en-US');
+const ms = (value: number) => `${value.toFixed(value < 10 ? 1 : 0)} ms`;
+
+/** The human-readable figures; the JSON summary follows them on its own line. */
+export function formatReport(summary: BenchSummary): string {
+  const { settings, ledger, bareHono, replay } = summary;
+  const rows = [
+    ['', 'rate', 'p50', 'p99', 'responses', 'non-2xx', 'errors'],
+    ['(a) ledger feature commands', `${integer(ledger.commandsPerSecond)} cmd/s`, ms(ledger.p50Ms), ms(ledger.p99Ms), integer(ledger.responses), integer(ledger.non2xx), integer(ledger.errors)],
+    ['(b) bare Hono JSON POST', `${integer(bareHono.requestsPerSecond)} req/s`, ms(bareHono.p50Ms), ms(bareHono.p99Ms), integer(bareHono.responses), integer(bareHono.non2xx), integer(bareHono.errors)],
+  ];
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const table = rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('   '));
+
+  const ratioVerdict = summary.ratio >= summary.ratioGoal ? 'meets the goal' : '!!! BELOW THE GOAL !!!';
+  const lines = [
+    '',
+    `agent-ledger benchmarks: ${settings.connections} connections, ${settings.seconds} s per load after ${settings.warmupSeconds} s of warm-up`,
+    `(a) mixes PATCH of ${settings.features} seeded features (no If-Match) with ${Math.round(settings.createShare * 100)}% POST /api/features`,
+    '',
+    ...table,
+    '',
+    `ratio a/b: ${summary.ratio.toFixed(3)} (goal >= ${summary.ratioGoal}): ${ratioVerdict}`,
+    `(c) replay: ${integer(replay.events)} events through ${replay.projections} projections in ${replay.seconds.toFixed(2)} s: ` +
+      `${integer(replay.eventsPerSecond)} events/s (${integer(replay.eventsPerSecond * replay.projections)} projection applies/s)`,
+    `    rebuilt ${integer(replay.features)} features (expected ${integer(replay.expectedFeatures)}), ${replay.parked} parked`,
+    '',
+  ];
+  if (summary.problems.length > 0) {
+    lines.push('!!! PROBLEMS !!!', ...summary.problems.map((problem) => `!!! ${problem}`), '');
+  }
+  return lines.join('\n');
+}

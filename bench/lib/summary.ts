@@ -1,0 +1,57 @@
+import type { BenchSettings } from './settings.js';
+import type { LedgerBenchmark } from './ledger-benchmark.js';
+import type { LoadFigures } from './load.js';
+import type { ReplayFigures } from './replay.js';
+
+export const RATIO_GOAL = 0.2;
+
+export interface BenchSummary {
+  settings: { seconds: number; warmupSeconds: number; connections: number; features: number; createShare: number };
+  ledger: LoadFigures & { commandsPerSecond: number };
+  bareHono: LoadFigures & { requestsPerSecond: number };
+  /** Ledger commands/s over bare Hono requests/s. */
+  ratio: number;
+  ratioGoal: number;
+  replay: ReplayFigures & { expectedFeatures: number };
+  /** What went wrong; empty when every response was 2xx and the replay rebuilt everything. */
+  problems: string[];
+}
+
+export function summarize(settings: BenchSettings, ledger: LedgerBenchmark, bareHono: LoadFigures, replay: ReplayFigures): BenchSummary {
+  const created = (figures: LoadFigures | null) => figures?.statusCodes['201'] ?? 0;
+  const expectedFeatures = ledger.seededFeatures + created(ledger.warmup) + created(ledger.load);
+  return {
+    settings: {
+      seconds: settings.BENCH_SECONDS,
+      warmupSeconds: settings.BENCH_WARMUP_SECONDS,
+      connections: settings.BENCH_CONNECTIONS,
+      features: settings.BENCH_FEATURES,
+      createShare: settings.BENCH_CREATE_SHARE,
+    },
+    ledger: { ...ledger.load, commandsPerSecond: ledger.load.okPerSecond },
+    bareHono: { ...bareHono, requestsPerSecond: bareHono.okPerSecond },
+    ratio: bareHono.okPerSecond > 0 ? ledger.load.okPerSecond / bareHono.okPerSecond : 0,
+    ratioGoal: RATIO_GOAL,
+    replay: { ...replay, expectedFeatures },
+    problems: findProblems(ledger, bareHono, replay, expectedFeatures),
+  };
+}
+
+function findProblems(ledger: LedgerBenchmark, bareHono: LoadFigures, replay: ReplayFigures, expectedFeatures: number): string[] {
+  const problems: string[] = [];
+  const checkLoad = (name: string, figures: LoadFigures | null) => {
+    if (!figures) return;
+    if (figures.non2xx > 0) problems.push(`${name}: ${figures.non2xx} non-2xx responses ${JSON.stringify(figures.statusCodes)}`);
+    if (figures.errors > 0) problems.push(`${name}: ${figures.errors} connection errors or timeouts`);
+    if (figures.responses === 0) problems.push(`${name}: no responses at all`);
+  };
+  checkLoad('(a) ledger warm-up', ledger.warmup);
+  checkLoad('(a) ledger', ledger.load);
+  checkLoad('(b) bare Hono', bareHono);
+  if (!replay.caughtUp) problems.push('(c) replay: not every projection reached the head of the log in time');
+  if (replay.parked > 0) problems.push(`(c) replay: ${replay.parked} events parked`);
+  if (replay.features !== expectedFeatures) {
+    problems.push(`(c) replay: ${replay.features} features rebuilt, ${expectedFeatures} were created`);
+  }
+  return problems;
+}
