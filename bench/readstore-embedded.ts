@@ -67,7 +67,7 @@ async function pageLatencies(store: ReadStore, collection: string, size: number)
   return { p50Ms: at(0.5), p99Ms: at(0.99), maxMs: at(1) };
 }
 
-/** The brief case: 100,000 small documents into a fresh collection, in one bulk call. */
+/** The target case: 100,000 small documents into a fresh collection, in one bulk call. */
 async function bulkPutOnce(indexes: IndexSpec[]): Promise<{ docsPerSecond: number; docsPerCpuSecond: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'agent-ledger-bench-readstore-'));
   const store = openEmbeddedReadStore({ file: join(dir, 'read-models.sqlite') });
