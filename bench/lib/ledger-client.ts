@@ -5,6 +5,8 @@ const commandResponseSchema = z.object({ id: z.string(), revision: z.number(), p
 
 export type CommandResponse = z.infer<typeof commandResponseSchema>;
 
+const REQUEST_TIMEOUT_MS = 30_000;
+
 /** Sends commands to a running agent-ledger API as one engineer. */
 export class LedgerClient {
   constructor(
@@ -23,6 +25,8 @@ export class LedgerClient {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
+      // A server that hangs should fail the benchmark, not stall it.
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     const text = await response.text();
     if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
