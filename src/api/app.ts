@@ -1,0 +1,87 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { swaggerUI } from '@hono/swagger-ui';
+import { bodyLimit } from 'hono/body-limit';
+import type { MiddlewareHandler } from 'hono';
+import type { AppDeps } from './deps.js';
+import { authenticate, authorize } from './auth.js';
+import { rateLimit } from './rate-limit.js';
+import { errorToResponse } from './error-handler.js';
+import { problem, validationErrors } from './problem.js';
+import type { ApiEnv } from './request-context.js';
+import { registerOperationalRoutes } from './routes/operational.js';
+import { registerRequirementRoutes } from './routes/requirements.js';
+import { registerFeatureRoutes } from './routes/features.js';
+import { registerBuildRoutes } from './routes/builds.js';
+import { registerDeploymentRoutes } from './routes/deployments.js';
+import { registerIncidentRoutes } from './routes/incidents.js';
+import { registerQueryRoutes } from './routes/queries.js';
+import { registerProjectionRoutes } from './routes/projections.js';
+
+export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
+  const app = new OpenAPIHono<ApiEnv>({
+    // Every validation failure becomes a 400 problem with one entry per offending path.
+    defaultHook: (result) => {
+      if (!result.success) {
+        return problem(400, 'the request is not valid', { errors: validationErrors(result.error.issues, result.target === 'json' ? 'body' : result.target) });
+      }
+    },
+  });
+
+  app.use('*', requestLog(deps));
+  app.onError((error, c) => errorToResponse(error, c, deps.logger));
+  app.notFound((c) => problem(404, `no route for ${c.req.method} ${c.req.path}`));
+
+  registerOperationalRoutes(app, deps);
+
+  app.use(
+    '/api/*',
+    bodyLimit({ maxSize: deps.bodyLimitBytes, onError: () => problem(413, `request body is larger than ${deps.bodyLimitBytes} bytes`) }),
+    requireJsonBody,
+    authenticate(deps.authSecret),
+    rateLimit(deps.rateLimit.rps, deps.rateLimit.burst),
+  );
+  app.use('/api/projections/*', authorize('admin'));
+  app.use('/api/*', authorize('engineer'));
+
+  registerRequirementRoutes(app, deps);
+  registerFeatureRoutes(app, deps);
+  registerBuildRoutes(app, deps);
+  registerDeploymentRoutes(app, deps);
+  registerIncidentRoutes(app, deps);
+  registerQueryRoutes(app, deps);
+  registerProjectionRoutes(app, deps);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  app.doc('/openapi.json', {
+    openapi: '3.0.3',
+    info: { title: 'agent-ledger', version: '0.1.0', description: 'Event-sourced system of record for software delivery.' },
+    security: [{ bearer: [] }],
+  });
+  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  return app;
+}
+
+/** A request with a body must say it is JSON; an empty body (e.g. approve) needs no type. */
+const requireJsonBody: MiddlewareHandler = async (c, next) => {
+  if (c.req.method === 'POST' || c.req.method === 'PATCH' || c.req.method === 'PUT') {
+    const type = c.req.header('content-type');
+    const length = c.req.header('content-length');
+    const hasBody = type !== undefined || (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
+    if (hasBody && !/^application\/([\w.-]+\+)?json\s*(;.*)?$/i.test(type ?? '')) {
+      return problem(415, 'the request body must be application/json');
+    }
+  }
+  await next();
+};
+
+function requestLog(deps: AppDeps): MiddlewareHandler {
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    const seconds = (performance.now() - started) / 1000;
+    const route = c.req.routePath || 'unmatched';
+    deps.metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
+    deps.metrics.httpDuration.observe({ method: c.req.method, route }, seconds);
+    deps.logger.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1000) }, 'request');
+  };
+}

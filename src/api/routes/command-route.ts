@@ -1,0 +1,66 @@
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { ZodType } from 'zod';
+import type { AppDeps } from '../deps.js';
+import { commandContext, commandResponse, type ApiEnv } from '../request-context.js';
+import { openapiRoute } from '../openapi-route.js';
+import { problemResponse } from '../problem.js';
+import { commandResultSchema, idParam } from '../schemas.js';
+
+export interface CommandRouteSpec {
+  method: 'post' | 'patch' | 'delete';
+  /** OpenAPI path, e.g. '/api/features/{id}'. */
+  path: string;
+  aggregateType: string;
+  commandType: string;
+  /** The domain's payload schema (an empty strict object for commands without a payload). */
+  body: ZodType;
+  /** Commands without a payload accept no body at all, or `{}`. */
+  bodyOptional?: boolean;
+  summary: string;
+}
+
+const commandHeaders = z.object({
+  'if-match': z.string().optional().openapi({ description: 'ETag of the revision you saw; 409 if it changed' }),
+  'idempotency-key': z.string().optional().openapi({ description: 'Retry-safe key: a retry returns the first response' }),
+  'x-correlation-id': z.string().optional(),
+});
+
+/** One documented route per command: validate → dispatch through the command bus → result. */
+export function commandRoute(app: OpenAPIHono<ApiEnv>, deps: AppDeps, spec: CommandRouteSpec): void {
+  const hasId = spec.path.includes('{id}');
+  const route = createRoute({
+    method: spec.method,
+    path: spec.path,
+    tags: [spec.aggregateType],
+    summary: spec.summary,
+    request: {
+      ...(hasId ? { params: idParam } : {}),
+      headers: commandHeaders,
+      body: { required: !spec.bodyOptional, content: { 'application/json': { schema: spec.body } } },
+    },
+    responses: {
+      200: { description: 'command applied', content: { 'application/json': { schema: commandResultSchema } } },
+      201: { description: 'created', content: { 'application/json': { schema: commandResultSchema } } },
+      400: problemResponse('invalid input'),
+      401: problemResponse('no or bad token'),
+      403: problemResponse('role too low'),
+      404: problemResponse('unknown id'),
+      409: problemResponse('concurrency conflict'),
+      415: problemResponse('not JSON'),
+      422: problemResponse('a domain rule refused the command'),
+      503: problemResponse('a backend is down'),
+    },
+  });
+  openapiRoute(app, route, async (c) => {
+    const context = commandContext(c);
+    const id = hasId ? (c.req.valid('param') as { id: string }).id : undefined;
+    const data: unknown = c.req.valid('json') ?? {};
+    const result = await deps.commands.dispatch({
+      aggregateType: spec.aggregateType,
+      id,
+      command: { type: spec.commandType, data },
+      context,
+    });
+    return commandResponse(c, result);
+  });
+}

@@ -1,0 +1,105 @@
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { AppDeps } from '../deps.js';
+import type { ApiEnv } from '../request-context.js';
+import { openapiRoute } from '../openapi-route.js';
+import { problemResponse } from '../problem.js';
+import { consistencyQuery, documentSchema, pageQuery, pageSchema, ULID } from '../schemas.js';
+import { definedOnly, itemResponse, listResponse } from '../read-models.js';
+import { readModelRoutes } from './read-model-route.js';
+
+const ulid = z.string().regex(ULID, 'must be a ULID');
+const environment = z.enum(['staging', 'production']);
+
+export function registerQueryRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps): void {
+  readModelRoutes(app, deps, {
+    path: 'requirements',
+    readModel: 'requirements',
+    filters: z.object({ status: z.enum(['captured', 'approved', 'rejected', 'withdrawn']).optional(), priority: z.enum(['low', 'medium', 'high', 'critical']).optional() }),
+  });
+  readModelRoutes(app, deps, {
+    path: 'features',
+    readModel: 'features',
+    filters: z.object({ requirementId: ulid.optional(), status: z.enum(['active', 'deleted']).optional(), developer: z.string().max(200).optional() }),
+  });
+  readModelRoutes(app, deps, {
+    path: 'builds',
+    readModel: 'builds',
+    filters: z.object({ featureId: ulid.optional(), status: z.string().max(50).optional() }),
+  });
+  readModelRoutes(app, deps, {
+    path: 'deployments',
+    readModel: 'deployments',
+    filters: z.object({ buildId: ulid.optional(), environment: environment.optional(), status: z.string().max(50).optional() }),
+  });
+  readModelRoutes(app, deps, {
+    path: 'incidents',
+    readModel: 'incidents',
+    filters: z.object({ deploymentId: ulid.optional(), environment: environment.optional(), status: z.string().max(50).optional() }),
+  });
+
+  openapiRoute(
+    app,
+    createRoute({
+      method: 'get',
+      path: '/api/environments',
+      tags: ['environments'],
+      summary: 'Each environment with its current version and deployment history',
+      request: { query: consistencyQuery },
+      responses: { 200: { description: 'environments', content: { 'application/json': { schema: pageSchema } } }, 400: problemResponse('invalid query') },
+    }),
+    async (c) => {
+      const { consistentWith } = c.req.valid('query') as z.infer<typeof consistencyQuery>;
+      return listResponse(c, deps, 'environments', { limit: 100, consistentWith }, {});
+    },
+  );
+
+  openapiRoute(
+    app,
+    createRoute({
+      method: 'get',
+      path: '/api/testplans/{featureId}',
+      tags: ['testplans'],
+      summary: "A feature's generated test cases",
+      request: { params: z.object({ featureId: ulid.openapi({ param: { name: 'featureId', in: 'path' } }) }), query: consistencyQuery },
+      responses: {
+        200: { description: 'the test plan', content: { 'application/json': { schema: documentSchema } } },
+        404: problemResponse('no test plan for that feature'),
+      },
+    }),
+    async (c) => {
+      const { featureId } = c.req.valid('param') as { featureId: string };
+      const { consistentWith } = c.req.valid('query') as z.infer<typeof consistencyQuery>;
+      return itemResponse(c, deps, 'testplans', featureId, consistentWith);
+    },
+  );
+
+  const auditQuery = pageQuery.extend({
+    actor: z.string().max(200).optional(),
+    aggregateType: z.string().max(50).optional(),
+    aggregateId: ulid.optional(),
+    type: z.string().max(100).optional(),
+    correlationId: z.string().max(128).optional(),
+    commandId: ulid.optional(),
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+  });
+  openapiRoute(
+    app,
+    createRoute({
+      method: 'get',
+      path: '/api/audit',
+      tags: ['audit'],
+      summary: 'The audit timeline, newest first',
+      request: { query: auditQuery },
+      responses: { 200: { description: 'a page of audit entries', content: { 'application/json': { schema: pageSchema } } }, 400: problemResponse('invalid query') },
+    }),
+    async (c) => {
+      const { limit, cursor, consistentWith, from, to, ...filters } = c.req.valid('query') as z.infer<typeof auditQuery>;
+      const range: Record<string, string> = {};
+      if (from) range.$gte = new Date(from).toISOString();
+      if (to) range.$lte = new Date(to).toISOString();
+      const filter = definedOnly({ ...filters, at: Object.keys(range).length > 0 ? range : undefined });
+      return listResponse(c, deps, 'audit', { limit, cursor, consistentWith }, filter);
+    },
+  );
+}

@@ -1,0 +1,57 @@
+import { serve, type ServerType } from '@hono/node-server';
+import type { Env } from '../config/env.js';
+import { resolveAuthSecret } from '../config/auth-secret.js';
+import { createApp } from '../api/app.js';
+import { createLogger } from '../observability/logger.js';
+import { createMetrics } from '../observability/metrics.js';
+import { ProjectionService } from '../projections/projection-service.js';
+import { allProjections } from '../projections/read-models/index.js';
+import { CommandBus } from '../commands/command-bus.js';
+import { openBackends, type Backends } from './backends.js';
+
+export interface RunningApi {
+  url: string;
+  port: number;
+  backends: Backends;
+  projections: ProjectionService;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the HTTP API. With `runProjections` (the embedded default) the same process also runs
+ * the projections; otherwise a separate worker does and the API only reads their checkpoints.
+ */
+export async function startApi(env: Env, options: { runProjections: boolean }): Promise<RunningApi> {
+  const logger = createLogger(env.LOG_LEVEL);
+  const backends = await openBackends(env, logger);
+  const projections = new ProjectionService(backends.events, backends.readStore, allProjections(), { run: options.runProjections, logger });
+  await projections.start();
+  const app = createApp({
+    events: backends.events,
+    commands: new CommandBus(backends.events),
+    readStore: backends.readStore,
+    projections,
+    logger,
+    metrics: createMetrics(),
+    authSecret: resolveAuthSecret(env.AUTH_SECRET, env.DATA_DIR),
+    rateLimit: { rps: env.RATE_LIMIT_RPS, burst: env.RATE_LIMIT_BURST },
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    backends: backends.describe,
+  });
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : env.PORT;
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    backends,
+    projections,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await projections.stop();
+      await backends.close();
+    },
+  };
+}

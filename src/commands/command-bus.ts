@@ -1,0 +1,38 @@
+import { ulid } from 'ulid';
+import type { EventStore } from '../eventstore/port.js';
+import { aggregateHandlers, type AnyCommand } from './aggregates.js';
+import { executeCommand, type CommandResult } from './execute-command.js';
+import type { CommandContext } from './metadata.js';
+import { KeyedLock } from './keyed-lock.js';
+
+export interface CommandRequest {
+  aggregateType: string;
+  /** Omitted for creating commands: a new ULID is assigned. */
+  id?: string;
+  command: AnyCommand;
+  context: CommandContext;
+}
+
+/** The single entry point for every command, from the API, agents or undo. */
+export class CommandBus {
+  private readonly lock = new KeyedLock();
+
+  constructor(private readonly events: EventStore) {}
+
+  async dispatch(request: CommandRequest): Promise<CommandResult> {
+    const handler = aggregateHandlers[request.aggregateType];
+    if (!handler) throw new Error(`unknown aggregate type ${request.aggregateType}`);
+    const creates = handler.creates.includes(request.command.type);
+    const id = request.id ?? ulid();
+    const run = () => executeCommand(this.events, handler.decider, {
+      id,
+      command: request.command,
+      commandType: `${request.aggregateType}.${request.command.type}`,
+      context: request.context,
+      creates,
+      loadFacts: (loaded) => handler.loadFacts(this.events, request.command, loaded),
+    });
+    const key = handler.serializeBy?.(request.command);
+    return key === undefined ? run() : this.lock.run(key, run);
+  }
+}

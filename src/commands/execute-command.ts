@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { WrongExpectedRevisionError, type EventStore } from '../eventstore/port.js';
+import type { Decider, DomainEvent } from '../domain/decider.js';
+import { AggregateNotFoundError } from '../domain/errors.js';
+import { loadAggregate, type LoadedAggregate } from './load-aggregate.js';
+import { SCHEMA_VERSION, type CommandContext, type EventMetadata } from './metadata.js';
+import { streamName } from './stream-names.js';
+import { ContentionError, RevisionMismatchError } from './errors.js';
+import { formatPosition } from './positions.js';
+
+export interface CommandResult {
+  id: string;
+  aggregateType: string;
+  revision: number;
+  /** Opaque log position the command reached (for ?consistentWith). */
+  position: string;
+  commandId: string;
+  events: string[];
+  created: boolean;
+}
+
+export interface ExecuteOptions<State, Command, Facts> {
+  id: string;
+  command: Command;
+  /** Command type as recorded in metadata, e.g. 'feature.update'. */
+  commandType: string;
+  context: CommandContext;
+  /** A creating command runs on a missing stream; any other answers 404 there. */
+  creates?: boolean;
+  /** Loads facts about other aggregates from the event store; runs on every attempt. */
+  loadFacts?: (loaded: LoadedAggregate<State>) => Promise<Facts>;
+  clock?: () => Date;
+}
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * The command pipeline: load by replay → decide → append with the expected revision.
+ * Without If-Match a version conflict is retried on fresh state (the decision may change);
+ * with If-Match the client asked for exactly that revision, so a conflict is theirs to resolve.
+ */
+export async function executeCommand<State, Command, Event extends DomainEvent, Facts>(
+  store: EventStore,
+  decider: Decider<State, Command, Event, Facts>,
+  options: ExecuteOptions<State, Command, Facts>,
+): Promise<CommandResult> {
+  const { id, context } = options;
+  const stream = streamName(decider.aggregateType, id);
+  const clock = options.clock ?? (() => new Date());
+
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const loaded = await loadAggregate(store, decider, id);
+    if (loaded.revision < 0 && !options.creates) throw new AggregateNotFoundError(decider.aggregateType, id);
+    if (context.expectedRevision !== undefined && context.expectedRevision !== loaded.revision) {
+      throw new RevisionMismatchError(context.expectedRevision, loaded.revision);
+    }
+    const facts = options.loadFacts ? await options.loadFacts(loaded) : (undefined as Facts);
+    const events = decider.decide(options.command, loaded.state, facts);
+
+    if (events.length === 0) {
+      const last = loaded.events.at(-1);
+      return result(decider.aggregateType, id, loaded.revision, last?.position ?? 0n, context, [], false);
+    }
+
+    const metadata: EventMetadata = {
+      actor: context.actor,
+      actorRole: context.actorRole,
+      commandId: context.commandId,
+      commandType: options.commandType,
+      correlationId: context.correlationId,
+      causationId: context.causationId,
+      at: clock().toISOString(),
+      schemaVersion: SCHEMA_VERSION,
+      ...(context.undoOf ? { undoOf: context.undoOf } : {}),
+    };
+    try {
+      const appended = await store.append(
+        stream,
+        events.map((event) => ({ id: randomUUID(), type: event.type, data: event.data, metadata })),
+        loaded.revision < 0 ? 'no_stream' : loaded.revision,
+      );
+      const types = events.map((event) => event.type);
+      return result(decider.aggregateType, id, appended.nextRevision, appended.position, context, types, loaded.revision < 0);
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      if (context.expectedRevision !== undefined) {
+        throw new RevisionMismatchError(context.expectedRevision, typeof error.actual === 'number' ? error.actual : -1);
+      }
+    }
+  }
+  throw new ContentionError(stream, MAX_ATTEMPTS);
+}
+
+function result(
+  aggregateType: string,
+  id: string,
+  revision: number,
+  position: bigint,
+  context: CommandContext,
+  events: string[],
+  created: boolean,
+): CommandResult {
+  return { id, aggregateType, revision, position: formatPosition(position), commandId: context.commandId, events, created };
+}

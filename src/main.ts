@@ -1,0 +1,23 @@
+import { loadEnv, ConfigError } from './config/env.js';
+import { startApi } from './app/start-api.js';
+
+// `npm start`: the API; with the embedded event store it also runs projections in-process.
+try {
+  const env = loadEnv();
+  const runProjections = !env.EVENTSTORE_URL || process.env.RUN_PROJECTIONS === 'true';
+  const api = await startApi(env, { runProjections });
+  console.log(`agent-ledger listening on ${api.url}  (API docs: ${api.url}/docs)`);
+  console.log(`get a token:  npm run token -- --sub alice --role engineer`);
+  const shutdown = async () => {
+    await api.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  throw error;
+}

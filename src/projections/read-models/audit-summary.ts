@@ -1,0 +1,57 @@
+// One human line per event for the audit timeline ("alice renamed feature 'Login' to 'SSO login'").
+// Event data is self-contained, so a summary never needs another read.
+
+type Data = Record<string, any>;
+type Summarizer = (data: Data, actor: string, id: string) => string;
+
+const quote = (value: unknown) => `'${String(value)}'`;
+
+function describeChanges(kind: string, data: Data, actor: string, id: string): string {
+  const changes: Data = data.changes ?? {};
+  const previous: Data = data.previous ?? {};
+  const parts = Object.keys(changes).map((field) => {
+    if ((field === 'name' || field === 'title') && previous[field] !== undefined) {
+      return `renamed ${kind} ${quote(previous[field])} to ${quote(changes[field])}`;
+    }
+    const before = previous[field] === undefined ? '' : ` from ${JSON.stringify(previous[field])}`;
+    return `changed ${field} of ${kind} ${id}${before} to ${JSON.stringify(changes[field])}`;
+  });
+  return `${actor} ${parts.length > 0 ? parts.join(', ') : `updated ${kind} ${id}`}`;
+}
+
+const SUMMARIES: Record<string, Summarizer> = {
+  RequirementCaptured: (d, a) => `${a} captured requirement ${quote(d.title)} (${d.priority})`,
+  RequirementRevised: (d, a, id) => describeChanges('requirement', d, a, id),
+  RequirementApproved: (d, a) => `${a} approved requirement ${quote(d.title)}`,
+  RequirementRejected: (d, a) => `${a} rejected requirement ${quote(d.title)}: ${d.reason}`,
+  RequirementWithdrawn: (d, a) => `${a} withdrew requirement ${quote(d.title)}`,
+  RequirementReverted: (d, a, id) => (d.toRevision === undefined ? `${a} restored requirement ${id}` : `${a} reverted requirement ${quote(d.state?.title)} to revision ${d.toRevision}`),
+  FeatureCreated: (d, a) => `${a} created feature ${quote(d.name)} (${d.complexityPoints} points, ${d.developer})`,
+  FeatureUpdated: (d, a, id) => describeChanges('feature', d, a, id),
+  FeatureDeleted: (d, a) => `${a} deleted feature ${quote(d.name)}`,
+  FeatureRestored: (d, a) => `${a} restored feature ${quote(d.name)}`,
+  FeatureReverted: (d, a, id) => (d.toRevision === undefined ? `${a} restored feature ${id}` : `${a} reverted feature ${quote(d.state?.name)} to revision ${d.toRevision}`),
+  BuildRequested: (d, a) => `${a} requested a build of commit ${String(d.commit).slice(0, 12)}`,
+  BuildSucceeded: (d, a, id) => `${a} recorded build ${id} as succeeded in ${d.durationMs} ms`,
+  BuildFailed: (d, a, id) => `${a} recorded build ${id} as failed after ${d.durationMs} ms`,
+  TestRunRecorded: (d, a, id) => `${a} recorded a test run of build ${id}: ${d.passed} passed, ${d.failed} failed, ${d.coverage}% coverage`,
+  SecurityScanRecorded: (d, a, id) => `${a} recorded a security scan of build ${id}: ${(d.findings ?? []).length} finding(s)`,
+  DeploymentStarted: (d, a) => `${a} started deploying ${d.version} to ${d.environment} (${d.strategy})`,
+  TrafficShifted: (d, a, id) => `${a} shifted deployment ${id} to ${d.percent}% traffic`,
+  DeploymentSucceeded: (d, a, id) => `${a} completed deployment ${id}${d.version ? ` of ${d.version}` : ''}`,
+  DeploymentFailed: (d, a, id) => `${a} marked deployment ${id} as failed: ${d.reason}`,
+  DeploymentRolledBack: (d, a, id) => `${a} rolled back deployment ${id}: ${d.reason}`,
+  IncidentOpened: (d, a) => `${a} opened an incident for deployment ${d.deploymentId} in ${d.environment}`,
+  IncidentResolved: (d, a, id) => `${a} resolved incident ${id}: ${d.resolution}`,
+  TestCasesGenerated: (d, a, id) => `${a} generated ${(d.cases ?? []).length} test case(s) for feature ${id}`,
+};
+
+export function summarize(type: string, data: unknown, actor: string, aggregateId: string): string {
+  const summarizer = SUMMARIES[type];
+  const fields = (data ?? {}) as Data;
+  try {
+    return summarizer ? summarizer(fields, actor, aggregateId) : `${actor} recorded ${type} on ${aggregateId}`;
+  } catch {
+    return `${actor} recorded ${type} on ${aggregateId}`;
+  }
+}
