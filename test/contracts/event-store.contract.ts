@@ -90,6 +90,10 @@ async function readAllOf(store: EventStore, streams: string[], after: bigint | n
   for (;;) {
     const page = await store.readAll({ after: cursor, maxCount: READ_ALL_PAGE_SIZE });
     if (page.length === 0) return found;
+    // Without this, an adapter that reads `after` inclusively would page forever.
+    if (cursor !== null && page[0]!.position <= cursor) {
+      throw new Error(`readAll after ${cursor} returned an event at position ${page[0]!.position}`);
+    }
     found.push(...page.filter((event) => wanted.has(event.streamName)));
     cursor = page[page.length - 1]!.position;
   }
@@ -100,6 +104,8 @@ interface Recording {
   /** Every delivered event, in delivery order. */
   delivered: StoredEvent[];
   batchSizes: number[];
+  /** Set as soon as a batch is empty, repeats an event or goes back in the log. */
+  failure: string | null;
   deliveredOf(streams: string[]): StoredEvent[];
 }
 
@@ -108,23 +114,39 @@ function record(
   after: bigint | null,
   options: { maxBatchSize?: number; beforeBatchSettles?: (events: StoredEvent[]) => Promise<void> } = {},
 ): Recording {
-  const delivered: StoredEvent[] = [];
-  const batchSizes: number[] = [];
+  const progress: Omit<Recording, 'subscription'> = {
+    delivered: [],
+    batchSizes: [],
+    failure: null,
+    deliveredOf: (streams) => progress.delivered.filter((event) => streams.includes(event.streamName)),
+  };
   const subscription = store.subscribeToAll({
     after,
     maxBatchSize: options.maxBatchSize,
     onBatch: async (events) => {
-      batchSizes.push(events.length);
-      delivered.push(...events);
+      progress.batchSizes.push(events.length);
+      if (events.length === 0) progress.failure ??= 'an empty batch was delivered';
+      for (const event of events) {
+        const previous = progress.delivered.at(-1)?.position ?? after;
+        if (previous !== null && event.position <= previous) {
+          // Stop recording: a subscription that repeats events could otherwise fill the memory.
+          progress.failure ??= `event at position ${event.position} delivered after position ${previous}`;
+          throw new Error(progress.failure);
+        }
+        progress.delivered.push(event);
+      }
       await options.beforeBatchSettles?.(events);
     },
   });
-  return {
-    subscription,
-    delivered,
-    batchSizes,
-    deliveredOf: (streams) => delivered.filter((event) => streams.includes(event.streamName)),
-  };
+  // The same object, so the recording sees the failure and events delivered later.
+  return Object.assign(progress, { subscription });
+}
+
+async function untilDelivered(recording: Recording, streams: string[], count: number, description: string): Promise<void> {
+  await eventually(() => {
+    if (recording.failure) throw new Error(recording.failure);
+    return recording.deliveredOf(streams).length >= count;
+  }, description);
 }
 
 function idsOf(events: { id: string }[]): string[] {
@@ -496,7 +518,7 @@ export function eventStoreContract(adapterName: string, open: () => Promise<Even
           const [oldest] = await store.readAll({ maxCount: 1 });
 
           const recording = tracked(record(store, null));
-          await eventually(() => recording.deliveredOf([stream]).length === 3, 'the appended events are delivered');
+          await untilDelivered(recording, [stream], 3, 'the appended events are delivered');
           await recording.subscription.stop();
 
           expect(recording.delivered[0]!.id).toBe(oldest!.id);
@@ -514,10 +536,10 @@ export function eventStoreContract(adapterName: string, open: () => Promise<Even
           const history = await store.readStream(stream);
 
           const recording = tracked(record(store, history[1]!.position));
-          await eventually(() => recording.deliveredOf([stream]).length === 3, 'the history after the checkpoint is delivered');
+          await untilDelivered(recording, [stream], 3, 'the history after the checkpoint is delivered');
           await store.append(stream, numberedEvents(2), 4);
           await store.append(stream, numberedEvents(1), 6);
-          await eventually(() => recording.deliveredOf([stream]).length === 6, 'the live events are delivered');
+          await untilDelivered(recording, [stream], 6, 'the live events are delivered');
           await recording.subscription.stop();
 
           expect(recording.deliveredOf([stream]).map((event) => event.revision)).toEqual([2, 3, 4, 5, 6, 7]);
@@ -541,7 +563,7 @@ export function eventStoreContract(adapterName: string, open: () => Promise<Even
               await store.append(stream, numberedEvents(2), 1);
             }),
           );
-          await eventually(() => recording.deliveredOf(streams).length === 20, 'all live events are delivered');
+          await untilDelivered(recording, streams, 20, 'all live events are delivered');
           await recording.subscription.stop();
 
           const logged = await readAllOf(store, streams, head);
@@ -560,9 +582,9 @@ export function eventStoreContract(adapterName: string, open: () => Promise<Even
           await store.append(stream, numberedEvents(10), 'no_stream');
 
           const recording = tracked(record(store, head, { maxBatchSize: 3 }));
-          await eventually(() => recording.deliveredOf([stream]).length === 10, 'the history is delivered');
+          await untilDelivered(recording, [stream], 10, 'the history is delivered');
           await store.append(stream, numberedEvents(10), 9);
-          await eventually(() => recording.deliveredOf([stream]).length === 20, 'the live events are delivered');
+          await untilDelivered(recording, [stream], 20, 'the live events are delivered');
           await recording.subscription.stop();
 
           expect(recording.batchSizes.length).toBeGreaterThanOrEqual(7);
@@ -596,7 +618,7 @@ export function eventStoreContract(adapterName: string, open: () => Promise<Even
             }),
           );
           await store.append(stream, numberedEvents(4), 5);
-          await eventually(() => recording.deliveredOf([stream]).length === 10, 'every event is delivered');
+          await untilDelivered(recording, [stream], 10, 'every event is delivered');
           await recording.subscription.stop();
 
           expect(recording.batchSizes.length).toBeGreaterThanOrEqual(5);
@@ -644,7 +666,7 @@ export function eventStoreContract(adapterName: string, open: () => Promise<Even
           const checkpoint = (await store.readStream(stream))[0]!.position;
           await store.append(stream, [anEvent()], 0);
           const witness = tracked(record(store, checkpoint));
-          await eventually(() => witness.deliveredOf([stream]).length === 1, 'a fresh subscription sees the later event');
+          await untilDelivered(witness, [stream], 1, 'a fresh subscription sees the later event');
           await witness.subscription.stop();
           expect(recording.delivered).toHaveLength(deliveredWhenStopped);
           expect(recording.deliveredOf([stream])).toHaveLength(1);
