@@ -5,6 +5,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { AppDeps } from './deps.js';
 import { authenticate, authorize } from './auth.js';
 import { rateLimit } from './rate-limit.js';
+import { idempotency } from './idempotency.js';
 import { errorToResponse } from './error-handler.js';
 import { problem, validationErrors } from './problem.js';
 import type { ApiEnv } from './request-context.js';
@@ -15,6 +16,7 @@ import { registerBuildRoutes } from './routes/builds.js';
 import { registerDeploymentRoutes } from './routes/deployments.js';
 import { registerIncidentRoutes } from './routes/incidents.js';
 import { registerQueryRoutes } from './routes/queries.js';
+import { registerCommandRoutes } from './routes/commands.js';
 import { registerProjectionRoutes } from './routes/projections.js';
 
 export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
@@ -42,6 +44,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
   );
   app.use('/api/projections/*', authorize('admin'));
   app.use('/api/*', authorize('engineer'));
+  app.use('/api/*', idempotency(deps));
 
   registerRequirementRoutes(app, deps);
   registerFeatureRoutes(app, deps);
@@ -49,6 +52,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
   registerDeploymentRoutes(app, deps);
   registerIncidentRoutes(app, deps);
   registerQueryRoutes(app, deps);
+  registerCommandRoutes(app, deps);
   registerProjectionRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });

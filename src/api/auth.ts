@@ -3,7 +3,8 @@ import { hasRole, type Role, type TokenClaims } from '../auth/roles.js';
 import { verifyToken } from '../auth/tokens.js';
 import { problem } from './problem.js';
 
-export type AuthVariables = { claims: TokenClaims };
+/** Set by authentication; `commandId` is set when an Idempotency-Key reserved one. */
+export type AuthVariables = { claims: TokenClaims; commandId?: string };
 
 /** Bearer JWT (HS256, AUTH_SECRET) → the actor's claims on the context, or 401. */
 export function authenticate(secret: string): MiddlewareHandler<{ Variables: AuthVariables }> {

@@ -1,7 +1,8 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
-import { AggregateNotFoundError, DomainConflictError, DomainRuleError } from '../domain/errors.js';
+import { AggregateNotFoundError, DomainConflictError, DomainRuleError, NotUndoableError } from '../domain/errors.js';
+import { UndoConflictError } from '../commands/undo.js';
 import { BackendUnavailableError } from '../eventstore/port.js';
 import { ContentionError, RevisionMismatchError } from '../commands/errors.js';
 import { problem } from './problem.js';
@@ -26,7 +27,11 @@ export function errorToResponse(error: unknown, c: Context, logger: Logger): Res
   if (error instanceof ApiError) return problem(error.status, error.message, error.extra);
   if (error instanceof AggregateNotFoundError) return problem(404, error.message);
   if (error instanceof DomainRuleError) return problem(422, error.message, { reasons: error.reasons });
+  if (error instanceof UndoConflictError) {
+    return problem(409, error.message, { conflictingCommands: error.conflictingCommands, fields: error.fields });
+  }
   if (error instanceof DomainConflictError) return problem(409, error.message);
+  if (error instanceof NotUndoableError) return problem(422, error.message);
   if (error instanceof RevisionMismatchError) {
     return problem(409, error.message, { expectedRevision: error.expected, currentRevision: error.actual });
   }
@@ -42,7 +47,6 @@ export function errorToResponse(error: unknown, c: Context, logger: Logger): Res
     return problem(error.status, error.message || 'request refused');
   }
   if (error instanceof SyntaxError) return problem(400, 'malformed JSON in request body');
-  if (error instanceof Error && 'name' in error && error.name === 'NotUndoableError') return problem(422, error.message);
   logger.error({ err: error, path: c.req.path }, 'unhandled error');
   return problem(500, 'internal error; it has been logged');
 }

@@ -14,26 +14,31 @@ export function registerQueryRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps): vo
   readModelRoutes(app, deps, {
     path: 'requirements',
     readModel: 'requirements',
+    aggregateType: 'requirement',
     filters: z.object({ status: z.enum(['captured', 'approved', 'rejected', 'withdrawn']).optional(), priority: z.enum(['low', 'medium', 'high', 'critical']).optional() }),
   });
   readModelRoutes(app, deps, {
     path: 'features',
     readModel: 'features',
+    aggregateType: 'feature',
     filters: z.object({ requirementId: ulid.optional(), status: z.enum(['active', 'deleted']).optional(), developer: z.string().max(200).optional() }),
   });
   readModelRoutes(app, deps, {
     path: 'builds',
     readModel: 'builds',
+    aggregateType: 'build',
     filters: z.object({ featureId: ulid.optional(), status: z.string().max(50).optional() }),
   });
   readModelRoutes(app, deps, {
     path: 'deployments',
     readModel: 'deployments',
+    aggregateType: 'deployment',
     filters: z.object({ buildId: ulid.optional(), environment: environment.optional(), status: z.string().max(50).optional() }),
   });
   readModelRoutes(app, deps, {
     path: 'incidents',
     readModel: 'incidents',
+    aggregateType: 'incident',
     filters: z.object({ deploymentId: ulid.optional(), environment: environment.optional(), status: z.string().max(50).optional() }),
   });
 

@@ -5,6 +5,8 @@ import { openapiRoute } from '../openapi-route.js';
 import { problemResponse } from '../problem.js';
 import { consistencyQuery, documentSchema, idParam, pageQuery, pageSchema } from '../schemas.js';
 import { definedOnly, itemResponse, listResponse } from '../read-models.js';
+import { stateAsOf, streamHistory } from '../time-travel.js';
+import { ApiError } from '../error-handler.js';
 
 export interface ReadModelRouteSpec {
   /** URL segment and tag, e.g. 'features'. */
@@ -13,9 +15,14 @@ export interface ReadModelRouteSpec {
   readModel: string;
   /** The collection's natural filters: each an equality on an indexed field. */
   filters: z.ZodObject<Record<string, z.ZodType>>;
-  /** Path parameter schema of the item route (ULID ids by default). */
-  itemParam?: z.ZodObject<{ id: z.ZodType<string> }>;
+  /** The aggregate behind the read model: enables ?revision / ?at time travel and /history. */
+  aggregateType?: string;
 }
+
+const asOfQuery = consistencyQuery.extend({
+  revision: z.coerce.number().int().min(0).optional().openapi({ description: 'State as of this revision, replayed from the stream' }),
+  at: z.iso.datetime({ offset: true }).optional().openapi({ description: 'State as of this time, replayed from the stream' }),
+});
 
 const errors = {
   400: problemResponse('invalid query'),
@@ -48,7 +55,7 @@ export function readModelRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps, spec: R
       path: `/api/${spec.path}/{id}`,
       tags: [spec.path],
       summary: `One of ${spec.path} by id (ETag: its revision)`,
-      request: { params: spec.itemParam ?? idParam, query: consistencyQuery },
+      request: { params: idParam, query: spec.aggregateType ? asOfQuery : consistencyQuery },
       responses: {
         200: { description: 'the read model document', content: { 'application/json': { schema: documentSchema } } },
         404: problemResponse('unknown id'),
@@ -57,8 +64,28 @@ export function readModelRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps, spec: R
     }),
     async (c) => {
       const { id } = c.req.valid('param') as { id: string };
-      const { consistentWith } = c.req.valid('query') as z.infer<typeof consistencyQuery>;
+      const { consistentWith, revision, at } = c.req.valid('query') as z.infer<typeof asOfQuery>;
+      if (revision !== undefined && at !== undefined) throw new ApiError(400, 'give either revision or at, not both');
+      if (spec.aggregateType && (revision !== undefined || at !== undefined)) return stateAsOf(c, deps, spec.aggregateType, id, { revision, at });
       return itemResponse(c, deps, spec.readModel, id, consistentWith);
+    },
+  );
+  const aggregateType = spec.aggregateType;
+  if (!aggregateType) return;
+  const historyQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), cursor: z.string().max(500).optional() });
+  openapiRoute(
+    app,
+    createRoute({
+      method: 'get',
+      path: `/api/${spec.path}/{id}/history`,
+      tags: [spec.path],
+      summary: "The stream's events with revision, type, data and metadata, oldest first",
+      request: { params: idParam, query: historyQuery },
+      responses: { 200: { description: 'a page of events', content: { 'application/json': { schema: pageSchema } } }, 404: problemResponse('unknown id'), ...errors },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param') as { id: string };
+      return streamHistory(c, deps, aggregateType, id, c.req.valid('query') as z.infer<typeof historyQuery>);
     },
   );
 }
