@@ -15,7 +15,9 @@ export interface ReplayFigures {
   eventsPerSecond: number;
   caughtUp: boolean;
   parked: number;
-  /** Documents in the rebuilt features read model, to compare with the features created. */
+  /** FeatureCreated events in the log: what the rebuilt features read model must hold. */
+  featuresInLog: number;
+  /** Documents in the rebuilt features read model. */
   features: number;
 }
 
@@ -32,7 +34,7 @@ export async function replayAllProjections(dataDir: string): Promise<ReplayFigur
   try {
     const head = await events.headPosition();
     if (head === null) throw new Error('the log to replay is empty');
-    const eventCount = await countEvents(events);
+    const { total: eventCount, featuresCreated } = await countEvents(events);
     const projections = allProjections();
     const service = new ProjectionService(events, readStore, projections, { run: true, logger: pino({ level: 'silent' }) });
 
@@ -49,6 +51,7 @@ export async function replayAllProjections(dataDir: string): Promise<ReplayFigur
       eventsPerSecond: eventCount / seconds,
       caughtUp,
       parked: await readStore.collection(PARKED).count({}),
+      featuresInLog: featuresCreated,
       features: await service.collection('features').count({}),
     };
   } finally {
@@ -57,13 +60,15 @@ export async function replayAllProjections(dataDir: string): Promise<ReplayFigur
   }
 }
 
-async function countEvents(events: EventStore): Promise<number> {
-  let count = 0;
+async function countEvents(events: EventStore): Promise<{ total: number; featuresCreated: number }> {
+  let total = 0;
+  let featuresCreated = 0;
   let after: bigint | null = null;
   for (;;) {
     const page = await events.readAll({ after, maxCount: COUNT_PAGE });
-    count += page.length;
-    if (page.length < COUNT_PAGE) return count;
+    total += page.length;
+    featuresCreated += page.filter((event) => event.type === 'FeatureCreated').length;
+    if (page.length < COUNT_PAGE) return { total, featuresCreated };
     after = page[page.length - 1]!.position;
   }
 }

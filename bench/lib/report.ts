@@ -17,7 +17,8 @@ export function formatReport(summary: BenchSummary): string {
   const ratioVerdict = summary.ratio >= summary.ratioGoal ? 'meets the goal' : '!!! BELOW THE GOAL !!!';
   const lines = [
     '',
-    `agent-ledger benchmarks: ${settings.connections} connections, ${settings.seconds} s per load after ${settings.warmupSeconds} s of warm-up`,
+    `agent-ledger benchmarks: ${settings.connections} connections, ${settings.seconds} s per load, ` +
+      (settings.warmupSeconds > 0 ? `each after ${settings.warmupSeconds} s of warm-up` : 'no warm-up'),
     `(a) mixes PATCH of ${settings.features} seeded features (no If-Match) with ${Math.round(settings.createShare * 100)}% POST /api/features`,
     '',
     ...table,
@@ -25,7 +26,8 @@ export function formatReport(summary: BenchSummary): string {
     `ratio a/b: ${summary.ratio.toFixed(3)} (goal >= ${summary.ratioGoal}): ${ratioVerdict}`,
     `(c) replay: ${integer(replay.events)} events through ${replay.projections} projections in ${replay.seconds.toFixed(2)} s: ` +
       `${integer(replay.eventsPerSecond)} events/s (${integer(replay.eventsPerSecond * replay.projections)} projection applies/s)`,
-    `    rebuilt ${integer(replay.features)} features (expected ${integer(replay.expectedFeatures)}), ${replay.parked} parked`,
+    `    rebuilt ${integer(replay.features)} features from ${integer(replay.featuresInLog)} FeatureCreated events ` +
+      `(${integer(replay.acknowledgedFeatures)} acknowledged to clients), ${replay.parked} events parked`,
     '',
   ];
   if (summary.problems.length > 0) {
