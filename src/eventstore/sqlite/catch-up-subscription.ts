@@ -2,7 +2,8 @@
 // left, then waits for a commit in this process or for the next poll (another process may be
 // writing the same file) and reads again. Catching up and staying live are the same loop, so
 // an event can be neither skipped nor delivered twice: the checkpoint only moves past what
-// onBatch has settled.
+// onBatch has settled. A rejected onBatch ends the subscription: `done` rejects with its error
+// and the caller resubscribes from its own checkpoint.
 import type { StoredEvent, SubscribeOptions, Subscription } from '../port.js';
 
 /** How often the log is re-read when no commit from this process woke the subscription. */
