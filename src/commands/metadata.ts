@@ -31,8 +31,11 @@ export interface CommandContext {
   undoOf?: string;
 }
 
+// Built once: zod compiles a schema on first use, and this runs for every event projected.
+const lenientMetadataSchema = eventMetadataSchema.partial();
+
 /** Reads metadata leniently: events written by other tools may lack some fields. */
 export function readMetadata(raw: Record<string, unknown>): Partial<EventMetadata> {
-  const parsed = eventMetadataSchema.partial().safeParse(raw);
+  const parsed = lenientMetadataSchema.safeParse(raw);
   return parsed.success ? parsed.data : {};
 }
