@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { hasRole, type Role, type TokenClaims } from '../auth/roles.js';
-import { verifyToken } from '../auth/tokens.js';
+import { CachingTokenVerifier } from '../auth/tokens.js';
 import { problem } from './problem.js';
 
 /** Set by authentication; `commandId` is set when an Idempotency-Key reserved one. */
@@ -8,11 +8,12 @@ export type AuthVariables = { claims: TokenClaims; commandId?: string };
 
 /** Bearer JWT (HS256, AUTH_SECRET) → the actor's claims on the context, or 401. */
 export function authenticate(secret: string): MiddlewareHandler<{ Variables: AuthVariables }> {
+  const verifier = new CachingTokenVerifier(secret);
   return async (c, next) => {
     const header = c.req.header('authorization');
     const match = header?.match(/^Bearer\s+(\S+)$/i);
     if (!match) return problem(401, 'an Authorization: Bearer <token> header is required', { headers: { 'www-authenticate': 'Bearer' } });
-    const claims = await verifyToken(secret, match[1]!);
+    const claims = await verifier.verify(match[1]!);
     if (!claims) return problem(401, 'the bearer token is invalid or expired', { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
     c.set('claims', claims);
     await next();

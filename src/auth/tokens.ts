@@ -16,3 +16,32 @@ export async function verifyToken(secret: string, token: string): Promise<TokenC
     return null;
   }
 }
+
+/**
+ * Verifies tokens, remembering the ones that passed until they expire: a client sends the same
+ * token on every request, and an HMAC check per request is a measurable share of the CPU.
+ * Bounded: the oldest entries go first once `capacity` tokens are remembered.
+ */
+export class CachingTokenVerifier {
+  private readonly verified = new Map<string, TokenClaims>();
+
+  constructor(
+    private readonly secret: string,
+    private readonly capacity = 10_000,
+  ) {}
+
+  async verify(token: string): Promise<TokenClaims | null> {
+    const cached = this.verified.get(token);
+    if (cached) {
+      if (cached.exp === undefined || cached.exp > Date.now() / 1000) return cached;
+      this.verified.delete(token);
+      return null;
+    }
+    const claims = await verifyToken(this.secret, token);
+    if (claims) {
+      if (this.verified.size >= this.capacity) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, claims);
+    }
+    return claims;
+  }
+}
