@@ -20,7 +20,8 @@ export async function startChildServer(script: string, env: NodeJS.ProcessEnv): 
   const child = fork(fileURLToPath(new URL(`./servers/${script}`, import.meta.url)), [], {
     cwd: projectRoot,
     env,
-    execArgv: ['--import', 'tsx'],
+    // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each server process there, for profiling.
+    execArgv: ['--import', 'tsx', ...(env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_CPU_PROF}`] : [])],
     // stdout is not a terminal then, so the server logs plain JSON (silenced) and this one stays clean.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });

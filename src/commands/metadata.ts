@@ -31,11 +31,19 @@ export interface CommandContext {
   undoOf?: string;
 }
 
-// Built once: zod compiles a schema on first use, and this runs for every event projected.
-const lenientMetadataSchema = eventMetadataSchema.partial();
+const STRING_FIELDS = ['actor', 'actorRole', 'commandId', 'commandType', 'correlationId', 'causationId', 'at', 'undoOf'] as const;
 
-/** Reads metadata leniently: events written by other tools may lack some fields. */
+/**
+ * Reads metadata leniently: events written by other tools may lack some fields, and a field of
+ * the wrong type is dropped rather than trusted. Hand-written because it runs for every event
+ * in every projection, where a schema parse per event dominated replay time.
+ */
 export function readMetadata(raw: Record<string, unknown>): Partial<EventMetadata> {
-  const parsed = lenientMetadataSchema.safeParse(raw);
-  return parsed.success ? parsed.data : {};
+  const metadata: Partial<EventMetadata> = {};
+  for (const field of STRING_FIELDS) {
+    const value = raw[field];
+    if (typeof value === 'string') metadata[field] = value;
+  }
+  if (typeof raw.schemaVersion === 'number' && Number.isInteger(raw.schemaVersion)) metadata.schemaVersion = raw.schemaVersion;
+  return metadata;
 }
