@@ -4,6 +4,7 @@ import { aggregateHandlers, type AnyCommand } from './aggregates.js';
 import { executeCommand, type CommandResult } from './execute-command.js';
 import type { CommandContext } from './metadata.js';
 import { KeyedLock } from './keyed-lock.js';
+import { AggregateCache } from './aggregate-cache.js';
 
 export interface CommandRequest {
   aggregateType: string;
@@ -16,6 +17,7 @@ export interface CommandRequest {
 /** The single entry point for every command, from the API, agents or undo. */
 export class CommandBus {
   private readonly lock = new KeyedLock();
+  private readonly cache = new AggregateCache();
 
   constructor(private readonly events: EventStore) {}
 
@@ -31,6 +33,7 @@ export class CommandBus {
       context: request.context,
       creates,
       loadFacts: (loaded) => handler.loadFacts(this.events, request.command, loaded),
+      cache: this.cache,
     });
     const key = handler.serializeBy?.(request.command);
     return key === undefined ? run() : this.lock.run(key, run);

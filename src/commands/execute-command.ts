@@ -7,6 +7,7 @@ import { SCHEMA_VERSION, type CommandContext, type EventMetadata } from './metad
 import { streamName } from './stream-names.js';
 import { ContentionError, RevisionMismatchError } from './errors.js';
 import { formatPosition } from './positions.js';
+import type { AggregateCache } from './aggregate-cache.js';
 
 export interface CommandResult {
   id: string;
@@ -30,6 +31,8 @@ export interface ExecuteOptions<State, Command, Facts> {
   /** Loads facts about other aggregates from the event store; runs on every attempt. */
   loadFacts?: (loaded: LoadedAggregate<State>) => Promise<Facts>;
   clock?: () => Date;
+  /** Recently loaded aggregates: a command then reads only the events appended since. */
+  cache?: AggregateCache;
 }
 
 const MAX_ATTEMPTS = 5;
@@ -49,7 +52,7 @@ export async function executeCommand<State, Command, Event extends DomainEvent, 
   const clock = options.clock ?? (() => new Date());
 
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const loaded = await loadAggregate(store, decider, id);
+    const loaded = await loadAggregate(store, decider, id, {}, options.cache);
     if (loaded.revision < 0 && !options.creates) throw new AggregateNotFoundError(decider.aggregateType, id);
     if (context.expectedRevision !== undefined && context.expectedRevision !== loaded.revision) {
       throw new RevisionMismatchError(context.expectedRevision, loaded.revision);

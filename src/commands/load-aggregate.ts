@@ -1,6 +1,7 @@
 import type { EventStore, StoredEvent } from '../eventstore/port.js';
 import type { Decider, DomainEvent } from '../domain/decider.js';
 import { streamName } from './stream-names.js';
+import type { AggregateCache } from './aggregate-cache.js';
 
 export interface LoadedAggregate<State> {
   state: State;
@@ -15,11 +16,15 @@ export async function loadAggregate<State, Event extends DomainEvent>(
   decider: Pick<Decider<State, unknown, Event, unknown>, 'aggregateType' | 'initialState' | 'evolve'>,
   id: string,
   limit: { toRevision?: number; at?: Date } = {},
+  cache?: AggregateCache,
 ): Promise<LoadedAggregate<State>> {
-  const events = await store.readStream(streamName(decider.aggregateType, id));
-  let state = decider.initialState;
-  let revision = -1;
-  const applied: StoredEvent[] = [];
+  const stream = streamName(decider.aggregateType, id);
+  const whole = limit.toRevision === undefined && limit.at === undefined;
+  const cached = whole ? cache?.get(stream) : undefined;
+  const events = await store.readStream(stream, cached ? { fromRevision: cached.revision + 1 } : {});
+  let state = cached ? (cached.state as State) : decider.initialState;
+  let revision = cached ? cached.revision : -1;
+  const applied: StoredEvent[] = cached ? [...cached.events] : [];
   for (const event of events) {
     if (limit.toRevision !== undefined && event.revision > limit.toRevision) break;
     if (limit.at !== undefined && recordedAt(event) > limit.at.getTime()) break;
@@ -27,6 +32,7 @@ export async function loadAggregate<State, Event extends DomainEvent>(
     revision = event.revision;
     applied.push(event);
   }
+  if (whole && cache && revision >= 0) cache.set(stream, { state, revision, events: applied });
   return { state, revision, events: applied };
 }
 
