@@ -5,6 +5,7 @@ import { AggregateNotFoundError, DomainConflictError, DomainRuleError, NotUndoab
 import { UndoConflictError } from '../commands/undo.js';
 import { BackendUnavailableError } from '../eventstore/port.js';
 import { ContentionError, RevisionMismatchError } from '../commands/errors.js';
+import { CircuitOpenError, WorkRejectedError } from '../resilience/errors.js';
 import { problem } from './problem.js';
 
 /** Errors the API raises itself, carrying their own status. */
@@ -36,6 +37,9 @@ export function errorToResponse(error: unknown, c: Context, logger: Logger): Res
     return problem(409, error.message, { expectedRevision: error.expected, currentRevision: error.actual });
   }
   if (error instanceof ContentionError) return problem(409, error.message, { headers: { 'retry-after': '1' } });
+  // The breaker knows when it will let a probe through: that is the honest Retry-After.
+  if (error instanceof CircuitOpenError) return problem(503, error.message, { headers: { 'retry-after': String(error.retryAfterSeconds) } });
+  if (error instanceof WorkRejectedError) return problem(503, error.message, { headers: { 'retry-after': '1' } });
   if (error instanceof BackendUnavailableError) {
     logger.warn({ err: error }, 'backend unavailable');
     return problem(503, error.message, { headers: { 'retry-after': '5' } });

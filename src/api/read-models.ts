@@ -51,7 +51,10 @@ export async function listResponse(
 ): Promise<Response> {
   await awaitConsistency(deps, logical, query.consistentWith);
   const full: Filter = { ...filter };
-  if (query.cursor !== undefined) full[key] = { $lt: decodeCursor(query.cursor) };
+  if (query.cursor !== undefined) {
+    const bound = full[key];
+    full[key] = { ...(typeof bound === 'object' && bound !== null ? bound : {}), $lt: decodeCursor(query.cursor) };
+  }
   const docs = await deps.projections.collection(logical).find(full, { sort: [[key, -1]], limit: query.limit + 1 });
   const page = docs.slice(0, query.limit);
   const last = page.at(-1);

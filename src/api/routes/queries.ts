@@ -4,7 +4,8 @@ import type { ApiEnv } from '../request-context.js';
 import { openapiRoute } from '../openapi-route.js';
 import { problemResponse } from '../problem.js';
 import { consistencyQuery, documentSchema, pageQuery, pageSchema, ULID } from '../schemas.js';
-import { definedOnly, itemResponse, listResponse } from '../read-models.js';
+import { awaitConsistency, definedOnly, itemResponse, listResponse } from '../read-models.js';
+import { auditTimeRange } from '../audit-time-range.js';
 import { readModelRoutes } from './read-model-route.js';
 
 const ulid = z.string().regex(ULID, 'must be a ULID');
@@ -100,11 +101,9 @@ export function registerQueryRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps): vo
     }),
     async (c) => {
       const { limit, cursor, consistentWith, from, to, ...filters } = c.req.valid('query') as z.infer<typeof auditQuery>;
-      const range: Record<string, string> = {};
-      if (from) range.$gte = new Date(from).toISOString();
-      if (to) range.$lte = new Date(to).toISOString();
-      const filter = definedOnly({ ...filters, at: Object.keys(range).length > 0 ? range : undefined });
-      return listResponse(c, deps, 'audit', { limit, cursor, consistentWith }, filter);
+      await awaitConsistency(deps, 'audit', consistentWith);
+      const filter = { ...definedOnly(filters), ...(await auditTimeRange(deps.projections.collection('audit'), from, to)) };
+      return listResponse(c, deps, 'audit', { limit, cursor }, filter);
     },
   );
 }
