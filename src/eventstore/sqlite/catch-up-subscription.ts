@@ -8,6 +8,12 @@ import type { StoredEvent, SubscribeOptions, Subscription } from '../port.js';
 
 /** How often the log is re-read when no commit from this process woke the subscription. */
 const POLL_INTERVAL_MS = 200;
+/**
+ * After a commit wakes a live subscription it waits this long before reading, so that under load
+ * one read and one batch cover many commits instead of one each (the cost of a batch downstream
+ * is mostly per batch, not per event). Small enough that read models stay well within a second.
+ */
+const COALESCE_MS = 10;
 const DEFAULT_BATCH_SIZE = 1_000;
 
 export interface LogSource {
@@ -64,7 +70,8 @@ export class CatchUpSubscription implements Subscription {
       this.wake = () => {
         clearTimeout(timer);
         this.wake = null;
-        resolve();
+        if (this.stopped) resolve();
+        else setTimeout(resolve, COALESCE_MS);
       };
     });
   }
