@@ -8,31 +8,48 @@ import { openSqliteEventStore } from '../eventstore/sqlite/index.js';
 import { openEmbeddedReadStore } from '../readstore/embedded/index.js';
 import { openEsdbEventStore } from '../eventstore/esdb/index.js';
 import { openMongoReadStore } from '../readstore/mongo/index.js';
+import { BackendPolicy, ResilientEventStore, ResilientReadStore, type ResilienceOptions } from '../resilience/index.js';
 
 export interface Backends {
   events: EventStore;
   readStore: ReadStore;
   /** What /ready reports. */
-  describe: Array<{ name: string; kind: string; ping(): Promise<void> }>;
+  describe: Array<{ name: string; kind: string; ping(): Promise<void>; circuit(): string }>;
+  /** The guard around each backend (timeout, retry, circuit breaker). */
+  policies: { events: BackendPolicy; readStore: BackendPolicy };
   close(): Promise<void>;
 }
 
+export interface BackendOptions {
+  /** Wraps each adapter inside its resilience decorator: how fault-injection tests get in. */
+  intercept?: { events?(store: EventStore): EventStore; readStore?(store: ReadStore): ReadStore };
+  resilience?: { events?: ResilienceOptions; readStore?: ResilienceOptions };
+}
+
 /** Picks each adapter from the environment: embedded when its URL is unset; any mix works. */
-export async function openBackends(env: Env, logger?: Logger): Promise<Backends> {
+export async function openBackends(env: Env, logger?: Logger, options: BackendOptions = {}): Promise<Backends> {
   mkdirSync(env.DATA_DIR, { recursive: true });
-  const events = env.EVENTSTORE_URL
+  const eventAdapter = env.EVENTSTORE_URL
     ? asConfigError(() => openEsdbEventStore({ connectionString: env.EVENTSTORE_URL!, logger }))
     : openSqliteEventStore({ file: join(env.DATA_DIR, 'events.db') });
-  const readStore = env.MONGODB_URL
+  const readStoreAdapter = env.MONGODB_URL
     ? await openMongoReadStore({ url: env.MONGODB_URL }).catch((error: unknown) => asConfigError(() => { throw error; }))
     : openEmbeddedReadStore({ file: join(env.DATA_DIR, 'read-models.db') });
+  // Every call to a backend goes through its policy: callers see BackendUnavailableError (503).
+  const policies = {
+    events: new BackendPolicy('event store', options.resilience?.events),
+    readStore: new BackendPolicy('read store', options.resilience?.readStore),
+  };
+  const events = new ResilientEventStore(options.intercept?.events?.(eventAdapter) ?? eventAdapter, policies.events);
+  const readStore = new ResilientReadStore(options.intercept?.readStore?.(readStoreAdapter) ?? readStoreAdapter, policies.readStore);
   return {
     events,
     readStore,
     describe: [
-      { name: 'event store', kind: env.EVENTSTORE_URL ? 'eventstoredb' : 'sqlite', ping: () => events.ping() },
-      { name: 'read store', kind: env.MONGODB_URL ? 'mongodb' : 'embedded', ping: () => readStore.ping() },
+      { name: 'event store', kind: env.EVENTSTORE_URL ? 'eventstoredb' : 'sqlite', ping: () => events.ping(), circuit: () => policies.events.circuit },
+      { name: 'read store', kind: env.MONGODB_URL ? 'mongodb' : 'embedded', ping: () => readStore.ping(), circuit: () => policies.readStore.circuit },
     ],
+    policies,
     async close() {
       await events.close();
       await readStore.close();
