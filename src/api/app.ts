@@ -18,6 +18,8 @@ import { registerIncidentRoutes } from './routes/incidents.js';
 import { registerQueryRoutes } from './routes/queries.js';
 import { registerCommandRoutes } from './routes/commands.js';
 import { registerProjectionRoutes } from './routes/projections.js';
+import { registerPipelineRoutes } from './routes/pipelines.js';
+import { registerDeliveryMetricsRoutes } from './routes/delivery-metrics.js';
 
 export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({
@@ -54,6 +56,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
   registerQueryRoutes(app, deps);
   registerCommandRoutes(app, deps);
   registerProjectionRoutes(app, deps);
+  registerPipelineRoutes(app, deps);
+  registerDeliveryMetricsRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc('/openapi.json', {
@@ -65,14 +69,19 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
   return app;
 }
 
-/** A request with a body must say it is JSON; an empty body (e.g. approve) needs no type. */
+/**
+ * A request with a body must say it is JSON. An empty body counts as `{}`, so commands without a
+ * payload (approve, advance, delete) work whether or not the client sent a Content-Type.
+ */
 const requireJsonBody: MiddlewareHandler = async (c, next) => {
-  if (c.req.method === 'POST' || c.req.method === 'PATCH' || c.req.method === 'PUT') {
+  if (c.req.method === 'POST' || c.req.method === 'PATCH' || c.req.method === 'PUT' || c.req.method === 'DELETE') {
     const type = c.req.header('content-type');
     const length = c.req.header('content-length');
-    const hasBody = type !== undefined || (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
-    if (hasBody && !/^application\/([\w.-]+\+)?json\s*(;.*)?$/i.test(type ?? '')) {
-      return problem(415, 'the request body must be application/json');
+    const mayHaveBody = type !== undefined || (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
+    if (mayHaveBody) {
+      const empty = (await c.req.text()).trim() === '';
+      if (empty) c.req.bodyCache.text = Promise.resolve('{}');
+      else if (!/^application\/([\w.-]+\+)?json\s*(;.*)?$/i.test(type ?? '')) return problem(415, 'the request body must be application/json');
     }
   }
   await next();

@@ -119,3 +119,22 @@ describe('rate limit (429)', () => {
     }
   });
 });
+
+describe('commands without a payload', () => {
+  it('accept an empty body with or without a JSON content type', async () => {
+    const captured = await api.request('POST', '/api/requirements', { body: valid });
+    const approve = await api.request('POST', `/api/requirements/${captured.body.id}/approve`, { headers: { 'content-type': 'application/json' } });
+    expect(approve.status).toBe(200);
+  });
+
+  it('reject an empty body where a payload is required with a 400 listing the missing fields', async () => {
+    const response = await api.request('POST', '/api/requirements', { headers: { 'content-type': 'application/json' } });
+    expectProblem(response, 400);
+    expect(response.body.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['body.title', 'body.priority']));
+  });
+
+  it('reject a payload they do not take', async () => {
+    const captured = await api.request('POST', '/api/requirements', { body: valid });
+    expectProblem(await api.request('POST', `/api/requirements/${captured.body.id}/approve`, { body: { force: true } }), 400);
+  });
+});
