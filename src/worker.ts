@@ -3,16 +3,23 @@ import { createLogger } from './observability/logger.js';
 import { ProjectionService } from './projections/projection-service.js';
 import { allProjections } from './projections/read-models/index.js';
 import { openBackends } from './app/backends.js';
+import { CommandBus } from './commands/command-bus.js';
+import { AgentService } from './agents/agent-service.js';
+import { createWorkBulkheads } from './resilience/index.js';
 
-// `npm run worker`: runs the projections as their own process, so API and workers scale apart.
+// `npm run worker`: runs the projections and the agents as their own process, so API and
+// workers scale apart.
 try {
   const env = loadEnv();
   const logger = createLogger(env.LOG_LEVEL);
   const backends = await openBackends(env, logger);
   const projections = new ProjectionService(backends.events, backends.readStore, allProjections(), { run: true, logger });
   await projections.start();
-  logger.info({ projections: projections.projections.map((p) => p.name) }, 'worker running');
+  const agents = new AgentService({ events: backends.events, readStore: backends.readStore, commands: new CommandBus(backends.events), projections, bulkhead: createWorkBulkheads().agents, logger });
+  await agents.start();
+  logger.info({ projections: projections.projections.map((p) => p.name), agents: agents.status().map((a) => a.name) }, 'worker running');
   const shutdown = async () => {
+    await agents.stop();
     await projections.stop();
     await backends.close();
     process.exit(0);

@@ -8,12 +8,16 @@ import { ProjectionService } from '../projections/projection-service.js';
 import { allProjections } from '../projections/read-models/index.js';
 import { CommandBus } from '../commands/command-bus.js';
 import { openBackends, type Backends } from './backends.js';
+import { AgentService } from '../agents/agent-service.js';
+import { createWorkBulkheads, registerCircuitGauge } from '../resilience/index.js';
 
 export interface RunningApi {
   url: string;
   port: number;
   backends: Backends;
   projections: ProjectionService;
+  /** The agents, running beside the projections (null when a worker runs them). */
+  agents: AgentService | null;
   stop(): Promise<void>;
 }
 
@@ -26,13 +30,21 @@ export async function startApi(env: Env, options: { runProjections: boolean }): 
   const backends = await openBackends(env, logger);
   const projections = new ProjectionService(backends.events, backends.readStore, allProjections(), { run: options.runProjections, logger });
   await projections.start();
+  // One bus for the API and the agents: it serialises deployment starts per environment.
+  const commands = new CommandBus(backends.events);
+  const agents = options.runProjections
+    ? new AgentService({ events: backends.events, readStore: backends.readStore, commands, projections, bulkhead: createWorkBulkheads().agents, logger })
+    : null;
+  await agents?.start();
+  const metrics = createMetrics();
+  registerCircuitGauge(metrics.registry, [backends.policies.events, backends.policies.readStore]);
   const app = createApp({
     events: backends.events,
-    commands: new CommandBus(backends.events),
+    commands,
     readStore: backends.readStore,
     projections,
     logger,
-    metrics: createMetrics(),
+    metrics,
     authSecret: resolveAuthSecret(env.AUTH_SECRET, env.DATA_DIR),
     rateLimit: { rps: env.RATE_LIMIT_RPS, burst: env.RATE_LIMIT_BURST },
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
@@ -48,8 +60,10 @@ export async function startApi(env: Env, options: { runProjections: boolean }): 
     port,
     backends,
     projections,
+    agents,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await agents?.stop();
       await projections.stop();
       await backends.close();
     },

@@ -9,7 +9,9 @@ import { createMetrics } from '../../src/observability/metrics.js';
 import { ProjectionService } from '../../src/projections/projection-service.js';
 import { allProjections } from '../../src/projections/read-models/index.js';
 import { CommandBus } from '../../src/commands/command-bus.js';
-import { openBackends, type Backends } from '../../src/app/backends.js';
+import { openBackends, type BackendOptions, type Backends } from '../../src/app/backends.js';
+import { AgentService, type AgentServiceOptions } from '../../src/agents/agent-service.js';
+import { createWorkBulkheads, registerCircuitGauge } from '../../src/resilience/index.js';
 import { loadEnv } from '../../src/config/env.js';
 
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
@@ -17,6 +19,8 @@ export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 export interface TestApp {
   backends: Backends;
   projections: ProjectionService;
+  /** Running only when asked for with the `agents` option. */
+  agents: AgentService | null;
   token(role: Role, sub?: string): Promise<string>;
   /** Sends a request through the app in-process; JSON bodies are serialised for you. */
   request(method: string, path: string, options?: { role?: Role | null; sub?: string; body?: unknown; headers?: Record<string, string> }): Promise<TestResponse>;
@@ -29,21 +33,39 @@ export interface TestResponse {
   body: any;
 }
 
+export interface TestAppOptions {
+  rateLimit?: { rps: number; burst: number };
+  /** Fault injection and resilience settings of the backends. */
+  backends?: BackendOptions;
+  /** Runs the agents in-process, as the embedded default does. */
+  agents?: boolean | AgentServiceOptions;
+  /** Runs on this data directory and leaves it in place on close (to restart on the same files). */
+  dataDir?: string;
+}
+
 /** The whole API on fresh embedded backends (or the ones named by env overrides). */
-export async function startTestApp(envOverrides: Record<string, string> = {}, options: { rateLimit?: { rps: number; burst: number } } = {}): Promise<TestApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'agent-ledger-api-'));
+export async function startTestApp(envOverrides: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'agent-ledger-api-'));
   const env = loadEnv({ DATA_DIR: dataDir, AUTH_SECRET: TEST_SECRET, ...envOverrides });
-  const backends = await openBackends(env);
+  const backends = await openBackends(env, undefined, options.backends);
   const logger = pino({ level: 'silent' });
   const projections = new ProjectionService(backends.events, backends.readStore, allProjections(), { run: true, logger });
   await projections.start();
+  const commands = new CommandBus(backends.events);
+  const agentOptions = options.agents === true ? {} : options.agents || null;
+  const agents = agentOptions
+    ? new AgentService({ events: backends.events, readStore: backends.readStore, commands, projections, bulkhead: createWorkBulkheads().agents, logger }, agentOptions)
+    : null;
+  await agents?.start();
+  const metrics = createMetrics();
+  registerCircuitGauge(metrics.registry, [backends.policies.events, backends.policies.readStore]);
   const app = createApp({
     events: backends.events,
-    commands: new CommandBus(backends.events),
+    commands,
     readStore: backends.readStore,
     projections,
     logger,
-    metrics: createMetrics(),
+    metrics,
     authSecret: TEST_SECRET,
     rateLimit: options.rateLimit ?? { rps: 0, burst: 0 },
     bodyLimitBytes: 64 * 1024,
@@ -53,6 +75,7 @@ export async function startTestApp(envOverrides: Record<string, string> = {}, op
   return {
     backends,
     projections,
+    agents,
     token,
     async request(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
@@ -74,9 +97,10 @@ export async function startTestApp(envOverrides: Record<string, string> = {}, op
       return { status: response.status, headers: response.headers, body: parsed };
     },
     async close() {
+      await agents?.stop();
       await projections.stop();
       await backends.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

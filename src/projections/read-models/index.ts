@@ -9,6 +9,8 @@ import { auditProjection } from './audit.js';
 import { environmentsProjection } from './environments.js';
 import { testplansProjection } from './testplans.js';
 import { commandsProjection } from './commands.js';
+import { pipelinesProjection } from './pipelines.js';
+import { deliveryMetricsProjection } from './delivery-metrics.js';
 
 const newestFirst = (field: string) => ({ fields: [[field, 1], ['id', -1]] as Array<[string, 1 | -1]> });
 
@@ -24,5 +26,7 @@ export function allProjections(): Projection[] {
     testplansProjection,
     auditProjection,
     commandsProjection,
+    pipelinesProjection,
+    deliveryMetricsProjection,
   ];
 }

@@ -1,0 +1,82 @@
+import type { CommandBus } from '../commands/command-bus.js';
+import type { AnyCommand } from '../commands/aggregates.js';
+import { aggregateHandlers } from '../commands/aggregates.js';
+import type { CommandResult } from '../commands/execute-command.js';
+import { readMetadata, type CommandContext } from '../commands/metadata.js';
+import { DomainConflictError } from '../domain/errors.js';
+import type { StoredEvent } from '../eventstore/port.js';
+import { deterministicUlid } from './deterministic-id.js';
+
+export const AGENT_ROLE = 'agent';
+
+export interface AgentCommand {
+  aggregateType: string;
+  id: string;
+  /** Already validated with the domain's command schema, as the API would. */
+  command: AnyCommand;
+  /** Names this command among several caused by the same event. */
+  step?: string;
+  /** If-Match for agents: refuse the command when the aggregate moved since it was read. */
+  expectedRevision?: number;
+}
+
+/**
+ * An agent acting through the command bus like any other actor, so its work is validated by the
+ * deciders, stamped with metadata, audited and undoable. Everything about a command is derived
+ * from the event that caused it: reacting to that event again issues the very same command.
+ */
+export class AgentActor {
+  constructor(
+    /** `agent:<name>` */
+    readonly actor: string,
+    private readonly commands: CommandBus,
+  ) {}
+
+  /** Metadata of a command caused by `cause`: same event and step, same command id. */
+  context(cause: StoredEvent, step = '', expectedRevision?: number): CommandContext {
+    const meta = readMetadata(cause.metadata);
+    const commandId = deterministicUlid(eventTime(cause), this.actor, cause.id, step);
+    return {
+      actor: this.actor,
+      actorRole: AGENT_ROLE,
+      commandId,
+      correlationId: meta.correlationId ?? cause.id,
+      causationId: cause.id,
+      ...(expectedRevision === undefined ? {} : { expectedRevision }),
+    };
+  }
+
+  /**
+   * Issues the command. A creating command that finds its aggregate already created was done by
+   * an earlier reaction to the same event: that is success, answered with null.
+   */
+  async issue(cause: StoredEvent, request: AgentCommand): Promise<CommandResult | null> {
+    try {
+      return await this.commands.dispatch({
+        aggregateType: request.aggregateType,
+        id: request.id,
+        command: request.command,
+        context: this.context(cause, request.step, request.expectedRevision),
+      });
+    } catch (error) {
+      if (error instanceof DomainConflictError && creates(request)) return null;
+      throw error;
+    }
+  }
+
+  /** A deterministic aggregate id for something this agent creates because of `cause`. */
+  idFor(cause: StoredEvent, ...parts: string[]): string {
+    return deterministicUlid(eventTime(cause), this.actor, ...parts);
+  }
+}
+
+function creates(request: AgentCommand): boolean {
+  return aggregateHandlers[request.aggregateType]?.creates.includes(request.command.type) ?? false;
+}
+
+/** When the event happened by its command's clock (the store's clock otherwise). */
+export function eventTime(event: StoredEvent): Date {
+  const at = readMetadata(event.metadata).at;
+  const parsed = at === undefined ? Number.NaN : Date.parse(at);
+  return Number.isNaN(parsed) ? event.recordedAt : new Date(parsed);
+}

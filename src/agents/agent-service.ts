@@ -1,0 +1,83 @@
+import type { Logger } from 'pino';
+import type { CommandBus } from '../commands/command-bus.js';
+import type { EventStore } from '../eventstore/port.js';
+import type { ReadStore } from '../readstore/port.js';
+import type { ProjectionService } from '../projections/projection-service.js';
+import { PipelineManager } from '../pipelines/pipeline-manager.js';
+import type { WorkBulkhead } from '../resilience/index.js';
+import { AgentActor } from './agent-actor.js';
+import { incidentAgent } from './incident.js';
+import type { Reactor } from './reactor.js';
+import { ReactorCheckpoints } from './reactor-checkpoints.js';
+import { ReactorRunner, type ReactorRunnerOptions } from './reactor-runner.js';
+import { testingEngineerAgent } from './testing-engineer.js';
+
+export interface AgentServiceDeps {
+  events: EventStore;
+  readStore: ReadStore;
+  commands: CommandBus;
+  /** Where the pipeline manager finds running pipelines to sweep. */
+  projections: ProjectionService;
+  /** Bounds the agents' concurrent work (createWorkBulkheads().agents). */
+  bulkhead: WorkBulkhead;
+  logger?: Logger;
+}
+
+export interface AgentServiceOptions {
+  runner?: ReactorRunnerOptions;
+  pipelineSweepIntervalMs?: number;
+  clock?: () => number;
+}
+
+export interface AgentStatus {
+  name: string;
+  status: string;
+  checkpoint: string | null;
+  lastError: string | null;
+}
+
+/**
+ * The agents of one process, each a reactor with its own checkpoint: the testing engineer, the
+ * incident agent and the pipeline manager. (The monitoring agent's work is a read model, the
+ * delivery-metrics projection, which runs with the other projections.) They run wherever the
+ * projections run: the worker, or the single process of the embedded default.
+ */
+export class AgentService {
+  private readonly runners: ReactorRunner[];
+
+  constructor(deps: AgentServiceDeps, options: AgentServiceOptions = {}) {
+    const actor = (name: string) => new AgentActor(`agent:${name}`, deps.commands);
+    const reactors: Reactor[] = [
+      testingEngineerAgent(actor('testing-engineer'), deps.events),
+      incidentAgent(actor('incident')),
+      new PipelineManager(deps.events, deps.commands, actor('pipeline'), {
+        bulkhead: deps.bulkhead,
+        sweepIntervalMs: options.pipelineSweepIntervalMs,
+        clock: options.clock,
+        logger: deps.logger,
+        runningPipelines: async () => (await deps.projections.collection('pipelines').find({ status: 'running' }, { limit: 1000 })).map((doc) => doc.id),
+      }),
+    ];
+    const checkpoints = new ReactorCheckpoints(deps.readStore);
+    this.runners = reactors.map(
+      (reactor) => new ReactorRunner(deps.events, checkpoints, reactor, deps.bulkhead, { logger: deps.logger, ...options.runner }),
+    );
+  }
+
+  async start(): Promise<void> {
+    for (const runner of this.runners) await runner.start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.runners.map((runner) => runner.stop()));
+  }
+
+  status(): AgentStatus[] {
+    return this.runners.map((runner) => ({
+      name: runner.reactor.name,
+      status: runner.status,
+      checkpoint: runner.position === null ? null : runner.position.toString(),
+      lastError: runner.lastError,
+    }));
+  }
+}

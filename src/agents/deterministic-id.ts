@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+import { encodeTime } from 'ulid';
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const RANDOM_CHARS = 16;
+
+/**
+ * A ULID-shaped id that is always the same for the same inputs: the time part is `time` (so ids
+ * still sort by when their cause happened) and the 80 "random" bits are a SHA-256 of the parts.
+ * Reacting to the same event twice thus names the same command and the same aggregate.
+ */
+export function deterministicUlid(time: Date, ...parts: string[]): string {
+  const digest = createHash('sha256').update(parts.join('\u0000')).digest();
+  let random = '';
+  // 16 characters of 5 bits each: the first 80 bits of the digest.
+  let bits = 0;
+  let value = 0;
+  for (const byte of digest) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5 && random.length < RANDOM_CHARS) {
+      bits -= 5;
+      random += CROCKFORD[(value >> bits) & 31];
+    }
+    value &= (1 << bits) - 1;
+    if (random.length === RANDOM_CHARS) break;
+  }
+  return encodeTime(clampTime(time.getTime()), 10) + random;
+}
+
+/** Ids need a valid ULID time even when an event carries no usable timestamp. */
+function clampTime(ms: number): number {
+  return Number.isFinite(ms) && ms >= 0 ? Math.floor(ms) : 0;
+}

@@ -1,0 +1,40 @@
+import type { StoredEvent } from '../eventstore/port.js';
+import { readMetadata } from '../commands/metadata.js';
+import { parseStreamName } from '../commands/stream-names.js';
+import { deploymentFailedSchema, deploymentRolledBackSchema } from '../domain/deployment/index.js';
+import { openIncidentSchema, type IncidentCause } from '../domain/incident/index.js';
+import type { AgentActor } from './agent-actor.js';
+import type { Reactor } from './reactor.js';
+
+const CAUSES: readonly IncidentCause[] = ['DeploymentFailed', 'DeploymentRolledBack'];
+const REASON_LIMIT = 2000;
+
+/**
+ * The incident agent: a failed or rolled-back deployment opens an incident, caused by that event.
+ *
+ * One incident per failure, not per event: `fail` appends DeploymentFailed and then
+ * DeploymentRolledBack in one command, and that is one thing going wrong, so both events map to
+ * the same incident id (derived from the command that appended them). The first of them, the
+ * DeploymentFailed, opens it and is its causation; the second finds it open and adds nothing.
+ * A rollback on its own (of a deployment in progress or one that had succeeded) is its own
+ * failure and opens its own incident. Every such event thus has exactly one incident.
+ */
+export function incidentAgent(actor: AgentActor): Reactor {
+  return {
+    name: actor.actor,
+    handles: (event) => (CAUSES as readonly string[]).includes(event.type) && event.streamName.startsWith('deployment-'),
+    async react(event: StoredEvent) {
+      const { id: deploymentId } = parseStreamName(event.streamName);
+      const { environment, reason } = (event.type === 'DeploymentFailed' ? deploymentFailedSchema : deploymentRolledBackSchema).parse(event.data);
+      const failure = readMetadata(event.metadata).commandId ?? event.id;
+      const data = openIncidentSchema.parse({
+        deploymentId,
+        environment,
+        reason: reason.trim().slice(0, REASON_LIMIT) || event.type,
+        causedBy: event.type,
+      });
+      const incidentId = actor.idFor(event, 'incident', deploymentId, failure);
+      await actor.issue(event, { aggregateType: 'incident', id: incidentId, command: { type: 'open', data } });
+    },
+  };
+}

@@ -1,0 +1,131 @@
+import type { Logger } from 'pino';
+import type { EventStore, StoredEvent, Subscription } from '../eventstore/port.js';
+import { isTransient, type WorkBulkhead } from '../resilience/index.js';
+import type { Reactor } from './reactor.js';
+import type { ReactorCheckpoints } from './reactor-checkpoints.js';
+
+export interface ReactorRunnerOptions {
+  /** Attempts per event before a non-transient failure parks it. */
+  maxAttempts?: number;
+  /** Pause before resubscribing after a failure, and base of the per-event backoff. */
+  retryDelayMs?: number;
+  batchSize?: number;
+  logger?: Logger;
+}
+
+export type ReactorStatus = 'starting' | 'running' | 'retrying' | 'stopped';
+
+/**
+ * Runs one reactor: a catch-up subscription to the global log from the reactor's checkpoint.
+ * The checkpoint moves after a whole batch has been reacted to, so a crash replays at most one
+ * batch, which reactors tolerate by design. A transient failure (a backend down, the bulkhead
+ * full) ends the subscription and it resumes from the checkpoint after a pause: no event is
+ * skipped. Any other failure is retried a few times, then the event is parked and the reactor
+ * goes on, so one bad event cannot stop an agent for good.
+ */
+export class ReactorRunner {
+  private subscription: Subscription | null = null;
+  private stopped = false;
+  private resubscribeTimer: NodeJS.Timeout | null = null;
+  private _status: ReactorStatus = 'starting';
+  private _position: bigint | null = null;
+  private _lastError: string | null = null;
+
+  constructor(
+    private readonly events: EventStore,
+    private readonly checkpoints: ReactorCheckpoints,
+    readonly reactor: Reactor,
+    private readonly bulkhead: WorkBulkhead,
+    private readonly options: ReactorRunnerOptions = {},
+  ) {}
+
+  get status(): ReactorStatus {
+    return this._status;
+  }
+  get position(): bigint | null {
+    return this._position;
+  }
+  get lastError(): string | null {
+    return this._lastError;
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.subscribeFromCheckpoint();
+    await this.reactor.start?.();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this._status = 'stopped';
+    if (this.resubscribeTimer) clearTimeout(this.resubscribeTimer);
+    await this.reactor.stop?.();
+    await this.subscription?.stop();
+  }
+
+  private async subscribeFromCheckpoint(): Promise<void> {
+    this._position = await this.checkpoints.load(this.reactor.name);
+    if (this.stopped) return;
+    const subscription = this.events.subscribeToAll({
+      after: this._position,
+      maxBatchSize: this.options.batchSize ?? 200,
+      onBatch: (batch) => this.reactToBatch(batch),
+    });
+    this.subscription = subscription;
+    this._status = 'running';
+    subscription.done.then(
+      () => undefined,
+      (error: unknown) => this.retryLater(error),
+    );
+  }
+
+  private retryLater(error: unknown): void {
+    if (this.stopped) return;
+    this._status = 'retrying';
+    this._lastError = message(error);
+    this.options.logger?.warn({ reactor: this.reactor.name, err: error }, 'reactor subscription failed; resuming from its checkpoint');
+    this.resubscribeTimer = setTimeout(() => {
+      this.resubscribeTimer = null;
+      this.subscribeFromCheckpoint().catch((failure: unknown) => this.retryLater(failure));
+    }, this.options.retryDelayMs ?? 1000);
+    this.resubscribeTimer.unref();
+  }
+
+  private async reactToBatch(batch: StoredEvent[]): Promise<void> {
+    for (const event of batch) {
+      if (this.stopped) throw new Error('reactor stopped');
+      if (this.reactor.handles(event)) await this.reactTo(event);
+    }
+    const last = batch[batch.length - 1];
+    if (!last) return;
+    await this.checkpoints.save(this.reactor.name, last.position);
+    this._position = last.position;
+    this._lastError = null;
+  }
+
+  private async reactTo(event: StoredEvent): Promise<void> {
+    const maxAttempts = this.options.maxAttempts ?? 3;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.bulkhead.run(() => this.reactor.react(event));
+        return;
+      } catch (error) {
+        if (isTransient(error) || this.stopped) throw error;
+        if (attempt >= maxAttempts) {
+          this.options.logger?.error({ reactor: this.reactor.name, eventId: event.id, type: event.type, err: error }, 'event parked');
+          await this.checkpoints.park(this.reactor.name, event, error);
+          return;
+        }
+        await sleep((this.options.retryDelayMs ?? 1000) * attempt);
+      }
+    }
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,81 @@
+import { parseStreamName } from '../../commands/stream-names.js';
+import { readMetadata } from '../../commands/metadata.js';
+import type { Doc } from '../../readstore/port.js';
+import type { Projection } from '../projection.js';
+
+/** What the monitoring agent keeps per environment; the DORA figures are computed from it. */
+export interface DeliveryCounters {
+  environment: string;
+  /** Deployments that reached an outcome: succeeded, failed or rolled back (each counted once). */
+  deployments: number;
+  successes: number;
+  /** Deployments that failed or were rolled back, even after succeeding (each counted once). */
+  failures: number;
+  /** Successful deployments per UTC day, 'YYYY-MM-DD' → count. */
+  successesByDay: Record<string, number>;
+  /** Set while the environment is failed: from a failure until the next success there. */
+  failingSince: string | null;
+  restores: number;
+  restoreMsTotal: number;
+  lastDeploymentAt: string | null;
+}
+
+interface DeploymentOutcome {
+  environment: string;
+  succeeded: boolean;
+  failed: boolean;
+}
+
+/**
+ * The monitoring agent's read model: per environment, the counters behind the DORA metrics
+ * (deployment frequency, change failure rate, mean time to restore). A restore is the first
+ * successful deployment after a failure in the same environment. Later deployment events do not
+ * name their environment, so the projection links each deployment to it at the start.
+ */
+export const deliveryMetricsProjection: Projection = {
+  name: 'delivery-metrics',
+  version: 1,
+  collections: { delivery_metrics: [], delivery_deployments: [] },
+  async apply(event, context) {
+    if (!event.streamName.startsWith('deployment-')) return;
+    const { id: deploymentId } = parseStreamName(event.streamName);
+    const at = readMetadata(event.metadata).at ?? event.recordedAt.toISOString();
+
+    if (event.type === 'DeploymentStarted') {
+      const { environment } = event.data as { environment: string };
+      await context.update('delivery_deployments', deploymentId, () => ({ id: deploymentId, environment, succeeded: false, failed: false }));
+      return;
+    }
+    const link = (await context.get('delivery_deployments', deploymentId)) as (Doc & DeploymentOutcome) | null;
+    if (!link) return;
+    const succeeded = event.type === 'DeploymentSucceeded';
+    const failed = event.type === 'DeploymentFailed' || event.type === 'DeploymentRolledBack';
+    if ((succeeded && link.succeeded) || (failed && link.failed) || (!succeeded && !failed)) return;
+
+    await context.update('delivery_deployments', deploymentId, (doc) => ({ ...(doc ?? link), succeeded: link.succeeded || succeeded, failed: link.failed || failed }));
+    await context.update('delivery_metrics', link.environment, (doc) => {
+      const counters = (doc as (Doc & DeliveryCounters) | null) ?? emptyCounters(link.environment);
+      const firstOutcome = !link.succeeded && !link.failed;
+      const next: DeliveryCounters = { ...counters, deployments: counters.deployments + (firstOutcome ? 1 : 0) };
+      if (succeeded) {
+        const day = at.slice(0, 10);
+        next.successes += 1;
+        next.successesByDay = { ...counters.successesByDay, [day]: (counters.successesByDay[day] ?? 0) + 1 };
+        next.lastDeploymentAt = at;
+        if (counters.failingSince !== null) {
+          next.restores += 1;
+          next.restoreMsTotal += Math.max(0, Date.parse(at) - Date.parse(counters.failingSince));
+          next.failingSince = null;
+        }
+      } else {
+        next.failures += 1;
+        next.failingSince = counters.failingSince ?? at;
+      }
+      return { ...next, id: link.environment };
+    });
+  },
+};
+
+export function emptyCounters(environment: string): DeliveryCounters {
+  return { environment, deployments: 0, successes: 0, failures: 0, successesByDay: {}, failingSince: null, restores: 0, restoreMsTotal: 0, lastDeploymentAt: null };
+}
