@@ -17,9 +17,9 @@ export type ReactorStatus = 'starting' | 'running' | 'retrying' | 'stopped';
 
 /**
  * Runs one reactor: a catch-up subscription to the global log from the reactor's checkpoint.
- * The checkpoint moves after a whole batch has been reacted to, so a crash replays at most one
- * batch, which reactors tolerate by design. A transient failure (a backend down, the bulkhead
- * full) ends the subscription and it resumes from the checkpoint after a pause: no event is
+ * The checkpoint moves after each batch, so a crash replays at most one batch, which reactors
+ * tolerate by design. A transient failure (a backend down, the bulkhead full) checkpoints what
+ * was done, ends the subscription, and resumes at the failed event after a pause: no event is
  * skipped. Any other failure is retried a few times, then the event is parked and the reactor
  * goes on, so one bad event cannot stop an agent for good.
  */
@@ -92,15 +92,25 @@ export class ReactorRunner {
   }
 
   private async reactToBatch(batch: StoredEvent[]): Promise<void> {
-    for (const event of batch) {
-      if (this.stopped) throw new Error('reactor stopped');
-      if (this.reactor.handles(event)) await this.reactTo(event);
+    let done: StoredEvent | null = null;
+    try {
+      for (const event of batch) {
+        if (this.stopped) throw new Error('reactor stopped');
+        if (this.reactor.handles(event)) await this.reactTo(event);
+        done = event;
+      }
+    } catch (error) {
+      // Keep what was done, so the resubscription starts at the event that failed.
+      if (done) await this.saveCheckpoint(done.position).catch(() => undefined);
+      throw error;
     }
-    const last = batch[batch.length - 1];
-    if (!last) return;
-    await this.checkpoints.save(this.reactor.name, last.position);
-    this._position = last.position;
+    if (done) await this.saveCheckpoint(done.position);
     this._lastError = null;
+  }
+
+  private async saveCheckpoint(position: bigint): Promise<void> {
+    await this.checkpoints.save(this.reactor.name, position);
+    this._position = position;
   }
 
   private async reactTo(event: StoredEvent): Promise<void> {

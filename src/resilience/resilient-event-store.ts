@@ -1,5 +1,4 @@
 import {
-  WrongExpectedRevisionError,
   type AppendResult,
   type EventStore,
   type EventToAppend,
@@ -11,6 +10,7 @@ import {
   type Subscription,
 } from '../eventstore/port.js';
 import type { BackendPolicy } from './backend-policy.js';
+import { isTransient } from './errors.js';
 import { findAppended } from './find-appended.js';
 
 /**
@@ -19,9 +19,11 @@ import { findAppended } from './find-appended.js';
  * Appends are the delicate case. An attempt that timed out or lost its connection may still have
  * written its events, so before trying again the decorator looks for the events' ids in the
  * stream: found means the first attempt landed and its result is returned, so nothing is appended
- * twice. A retry that then meets WrongExpectedRevisionError looks once more, because the first
- * attempt may have landed in between; only when the ids are absent does the conflict reach the
- * command pipeline, which then decides again on fresh state, as for any concurrent writer.
+ * twice. A retry that is then refused (WrongExpectedRevisionError) looks once more, because the
+ * first attempt may have landed in between; only when the ids are absent does the conflict reach
+ * the command pipeline, which then decides again on fresh state, as for any concurrent writer.
+ * Without this, a retried `advance` whose first attempt had landed would be decided again on the
+ * new state and shift traffic twice.
  *
  * Subscriptions are not wrapped: they end with an error when the store fails, and their owners
  * resubscribe from their own checkpoints.
@@ -44,7 +46,9 @@ export class ResilientEventStore implements EventStore {
       try {
         return await this.inner.append(streamName, events, expected);
       } catch (error) {
-        if (error instanceof WrongExpectedRevisionError && earlierAttemptMayHaveLanded) {
+        // A refusal of a retry (WrongExpectedRevisionError, or a store's duplicate-id error) may
+        // be the earlier attempt landing in between: if our ids are there, that is our result.
+        if (earlierAttemptMayHaveLanded && !isTransient(error)) {
           const landed = await findAppended(this.inner, streamName, events, expected);
           if (landed) return landed;
         }
