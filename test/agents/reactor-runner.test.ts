@@ -81,7 +81,7 @@ describe('a reactor runner', () => {
 
   it('on a transient failure, resubscribes from its checkpoint: the event is reacted to again and nothing after it is skipped', async () => {
     await append('Wanted', 'Wanted', 'Wanted', 'Wanted');
-    const [, second] = await wanted();
+    const second = (await wanted())[1]!;
     const { reactor, seen, attempts } = recordingReactor((event, attempt) =>
       event.id === second && attempt <= 2 ? new BackendUnavailableError('event store', 'down for a moment') : null,
     );
@@ -95,7 +95,7 @@ describe('a reactor runner', () => {
 
   it('retries an event whose reaction keeps failing, then parks it and goes on', async () => {
     await append('Wanted', 'Wanted', 'Wanted');
-    const [, poison] = await wanted();
+    const poison = (await wanted())[1]!;
     const { reactor, seen, attempts } = recordingReactor((event) => (event.id === poison ? new Error('cannot handle this one') : null));
     const runner = run(reactor);
     await runner.start();
