@@ -1,64 +1,152 @@
-import type { BulkOp, Doc, ReadStore } from '../readstore/port.js';
+import type { BulkOp, Doc, ReadCollection } from '../readstore/port.js';
 import { positionKey } from '../commands/positions.js';
 import type { StoredEvent } from '../eventstore/port.js';
-import type { ProjectionContext } from './projection.js';
+import type { Projection, ProjectionContext } from './projection.js';
 
 /** Field on every read-model document: the position of the last event applied to it. */
 export const APPLIED_POSITION = '_position';
 
+/** Documents known not to exist, so a batch need not ask the store (see KnownDocuments). */
+export interface AbsenceOracle {
+  isSurelyAbsent(collection: string, id: string): boolean;
+  noteWritten(collection: string, id: string): void;
+}
+
+export interface UnitOfWorkOptions {
+  /**
+   * Applies events even to documents that already carry a later position (re-applying a parked
+   * event out of order); the document keeps the later position, so replays stay harmless.
+   */
+  reapply?: boolean;
+  absences?: AbsenceOracle;
+}
+
+/** The read store failed under a handler: the store's fault, not the event's, so it is never parked. */
+export class DocumentReadError extends Error {
+  constructor(collection: string, id: string, cause: unknown) {
+    super(`reading ${collection}/${id} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'DocumentReadError';
+  }
+}
+
+interface CollectionBuffer {
+  store: ReadCollection;
+  docs: Map<string, Doc | null>;
+  dirty: Set<string>;
+}
+
+interface Change {
+  buffer: CollectionBuffer;
+  id: string;
+  previous: Doc | null;
+  wasDirty: boolean;
+}
+
 /**
- * Buffers a batch's document changes: each document is read once and written once per batch.
- * A document that already carries the event's position (or a later one) is left alone, which
- * makes replays after a crash between the write and the checkpoint harmless.
+ * Buffers a batch's document changes: each document is read once and written once per batch,
+ * with one bulk write per collection. A document that already carries the event's position (or
+ * a later one) is left alone, which makes replays after a crash between the write and the
+ * checkpoint harmless. The changes of an event whose handler throws are rolled back, so a
+ * parked event leaves nothing half-applied behind.
+ *
+ * Handlers get a shallow copy of the cached document: they must build new nested values rather
+ * than mutate the ones they were given (deep copies of large documents made replays quadratic).
  */
 export class UnitOfWork {
-  private readonly cache = new Map<string, Map<string, Doc | null>>();
-  private readonly dirty = new Map<string, Set<string>>();
+  private readonly buffers = new Map<string, CollectionBuffer>();
+  private changes: Change[] = [];
 
   constructor(
-    private readonly store: ReadStore,
-    private readonly resolve: (logical: string) => string,
+    private readonly resolve: (logical: string) => ReadCollection,
+    private readonly options: UnitOfWorkOptions = {},
   ) {}
 
-  contextFor(event: StoredEvent): ProjectionContext {
-    const key = positionKey(event.position);
-    return {
-      get: (collection, id) => this.load(collection, id),
-      update: async (collection, id, change) => {
-        const current = await this.load(collection, id);
-        if (current && typeof current[APPLIED_POSITION] === 'string' && current[APPLIED_POSITION] >= key) return;
-        const next = change(current === null ? null : structuredClone(current));
-        this.set(collection, id, next === null ? null : { ...next, id, [APPLIED_POSITION]: key });
-      },
-    };
+  /** Runs the projection's handler for one event; rolls its changes back if it throws. */
+  async apply(projection: Projection, event: StoredEvent): Promise<void> {
+    this.changes = [];
+    try {
+      await projection.apply(event, new EventContext(this, positionKey(event.position)));
+    } catch (error) {
+      this.rollback();
+      throw error;
+    } finally {
+      this.changes = [];
+    }
   }
 
   async flush(): Promise<void> {
-    for (const [collection, ids] of this.dirty) {
-      const docs = this.cache.get(collection)!;
-      const ops: BulkOp[] = [...ids].map((id) => {
-        const doc = docs.get(id);
-        return doc ? { put: doc } : { delete: id };
-      });
-      if (ops.length > 0) await this.store.collection(this.resolve(collection)).bulk(ops);
+    for (const [logical, buffer] of this.buffers) {
+      if (buffer.dirty.size === 0) continue;
+      const ops: BulkOp[] = [];
+      for (const id of buffer.dirty) {
+        const doc = buffer.docs.get(id);
+        ops.push(doc ? { put: doc } : { delete: id });
+        if (doc) this.options.absences?.noteWritten(logical, id);
+      }
+      await buffer.store.bulk(ops);
     }
-    this.dirty.clear();
-    this.cache.clear();
+    this.buffers.clear();
   }
 
-  private async load(collection: string, id: string): Promise<Doc | null> {
-    let docs = this.cache.get(collection);
-    if (!docs) this.cache.set(collection, (docs = new Map()));
-    if (docs.has(id)) return docs.get(id) ?? null;
-    const doc = await this.store.collection(this.resolve(collection)).get(id);
-    docs.set(id, doc);
+  async load(logical: string, id: string): Promise<Doc | null> {
+    const buffer = this.buffer(logical);
+    const cached = buffer.docs.get(id);
+    if (cached !== undefined) return cached;
+    if (buffer.docs.has(id)) return null;
+    let doc: Doc | null = null;
+    if (!this.options.absences?.isSurelyAbsent(logical, id)) {
+      try {
+        doc = await buffer.store.get(id);
+      } catch (error) {
+        throw new DocumentReadError(logical, id, error);
+      }
+    }
+    buffer.docs.set(id, doc);
     return doc;
   }
 
-  private set(collection: string, id: string, doc: Doc | null): void {
-    this.cache.get(collection)!.set(id, doc);
-    let ids = this.dirty.get(collection);
-    if (!ids) this.dirty.set(collection, (ids = new Set()));
-    ids.add(id);
+  async update(logical: string, id: string, key: string, change: (doc: Doc | null) => Doc | null): Promise<void> {
+    const current = await this.load(logical, id);
+    const applied = current ? current[APPLIED_POSITION] : undefined;
+    const alreadyApplied = typeof applied === 'string' && applied >= key;
+    if (alreadyApplied && !this.options.reapply) return;
+    const next = change(current === null ? null : { ...current });
+    const position = alreadyApplied ? (applied as string) : key;
+    this.set(this.buffer(logical), id, next === null ? null : { ...next, id, [APPLIED_POSITION]: position });
+  }
+
+  private buffer(logical: string): CollectionBuffer {
+    let buffer = this.buffers.get(logical);
+    if (!buffer) this.buffers.set(logical, (buffer = { store: this.resolve(logical), docs: new Map(), dirty: new Set() }));
+    return buffer;
+  }
+
+  private set(buffer: CollectionBuffer, id: string, doc: Doc | null): void {
+    this.changes.push({ buffer, id, previous: buffer.docs.get(id) ?? null, wasDirty: buffer.dirty.has(id) });
+    buffer.docs.set(id, doc);
+    buffer.dirty.add(id);
+  }
+
+  private rollback(): void {
+    for (const change of this.changes.reverse()) {
+      change.buffer.docs.set(change.id, change.previous);
+      if (!change.wasDirty) change.buffer.dirty.delete(change.id);
+    }
+  }
+}
+
+/** What a handler sees for one event (a class, not closures: it is made once per event). */
+class EventContext implements ProjectionContext {
+  constructor(
+    private readonly unit: UnitOfWork,
+    private readonly key: string,
+  ) {}
+
+  get(collection: string, id: string): Promise<Doc | null> {
+    return this.unit.load(collection, id);
+  }
+
+  update(collection: string, id: string, change: (doc: Doc | null) => Doc | null): Promise<void> {
+    return this.unit.update(collection, id, this.key, change);
   }
 }

@@ -1,0 +1,43 @@
+import type { Projection } from './projection.js';
+import type { ProjectionWriter } from './projection-writer.js';
+import { parkedToStoredEvent, type ParkedEvents } from './projection-parking.js';
+import { DocumentReadError, UnitOfWork } from './unit-of-work.js';
+
+export interface ParkedRetryResult {
+  retried: number;
+  succeeded: number;
+  stillParked: number;
+}
+
+const PAGE = 100;
+
+/**
+ * Re-applies the parked events of the writer's generation through the projection, in log
+ * order, each on the documents as they are now (later events may already be applied to them).
+ * Those that succeed are written and leave the parked list; the others stay, with the new error.
+ * The caller makes sure nothing else writes the generation meanwhile.
+ */
+export async function retryParkedEvents(parked: ParkedEvents, projection: Projection, writer: ProjectionWriter): Promise<ParkedRetryResult> {
+  const result: ParkedRetryResult = { retried: 0, succeeded: 0, stillParked: 0 };
+  let after: string | undefined;
+  for (;;) {
+    const page = await parked.list(projection.name, writer.generation, { limit: PAGE, after });
+    for (const entry of page) {
+      result.retried++;
+      const unit = new UnitOfWork((logical) => writer.store(logical), { reapply: true });
+      try {
+        await unit.apply(projection, parkedToStoredEvent(entry));
+      } catch (error) {
+        if (error instanceof DocumentReadError) throw error;
+        await parked.recordFailedRetry(entry, error);
+        result.stillParked++;
+        continue;
+      }
+      await unit.flush();
+      await parked.remove(entry);
+      result.succeeded++;
+    }
+    if (page.length < PAGE) return result;
+    after = page[page.length - 1]!.position;
+  }
+}

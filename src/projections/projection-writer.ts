@@ -1,0 +1,136 @@
+import type { Logger } from 'pino';
+import type { StoredEvent } from '../eventstore/port.js';
+import type { ReadCollection, ReadStore } from '../readstore/port.js';
+import type { Projection } from './projection.js';
+import { generationCollection, generationKey, type Generation } from './projection-generation.js';
+import type { ProjectionRegistry } from './projection-registry.js';
+import { errorMessage, type ParkedEvents } from './projection-parking.js';
+import { DocumentReadError, UnitOfWork, type AbsenceOracle } from './unit-of-work.js';
+
+export interface PoisonPolicy {
+  /** Attempts per event before it is parked. */
+  maxAttempts: number;
+  /** Delay before the second attempt; doubled before each further one. */
+  retryDelayMs: number;
+}
+
+export const DEFAULT_POISON_POLICY: PoisonPolicy = { maxAttempts: 3, retryDelayMs: 20 };
+
+export interface BatchResult {
+  /** Events of the batch after the checkpoint, i.e. handed to the handler. */
+  applied: number;
+  parked: number;
+}
+
+/**
+ * Writes one generation of one projection: applies batches of events through a unit of work
+ * (one bulk write per collection), then moves the generation's checkpoint. Events at or before
+ * the checkpoint are skipped, so several generations can share one reader of the log. A handler
+ * error is retried with backoff, then the event is parked and the batch goes on; a read store
+ * failure is not the event's fault and fails the batch instead (it is retried from the checkpoint).
+ */
+export class ProjectionWriter {
+  private _checkpoint: bigint | null = null;
+  private absences: AbsenceOracle | undefined;
+  private readonly stores = new Map<string, ReadCollection>();
+
+  constructor(
+    private readonly readStore: ReadStore,
+    private readonly registry: ProjectionRegistry,
+    private readonly parked: ParkedEvents,
+    readonly projection: Projection,
+    readonly generation: Generation,
+    private readonly policy: PoisonPolicy = DEFAULT_POISON_POLICY,
+    private readonly logger?: Logger,
+  ) {}
+
+  get name(): string {
+    return this.projection.name;
+  }
+
+  get checkpoint(): bigint | null {
+    return this._checkpoint;
+  }
+
+  collection(logical: string): string {
+    return generationCollection(logical, this.generation);
+  }
+
+  /** The collection handle, made once per logical name. */
+  store(logical: string): ReadCollection {
+    let store = this.stores.get(logical);
+    if (!store) this.stores.set(logical, (store = this.readStore.collection(this.collection(logical))));
+    return store;
+  }
+
+  /**
+   * Starts the generation over from an empty state: its collections are dropped, so the
+   * `absences` oracle (which only knows what this writer writes) is exact about the rest.
+   */
+  async startEmpty(absences: AbsenceOracle): Promise<void> {
+    for (const logical of Object.keys(this.projection.collections)) await this.readStore.dropCollection(this.collection(logical));
+    await this.registry.dropCheckpoint(this.name, this.generation);
+    this._checkpoint = null;
+    this.absences = absences;
+  }
+
+  /** Reads the stored checkpoint; the writer goes on from there. */
+  async load(): Promise<bigint | null> {
+    this._checkpoint = (await this.registry.checkpoint(this.name, this.generation))?.position ?? null;
+    return this._checkpoint;
+  }
+
+  /** Creates the collections without their secondary indexes (a rebuild adds those at the end). */
+  async ensureCollections(): Promise<void> {
+    for (const logical of Object.keys(this.projection.collections)) await this.readStore.ensureIndexes(this.collection(logical), []);
+  }
+
+  async ensureIndexes(): Promise<void> {
+    for (const [logical, indexes] of Object.entries(this.projection.collections)) {
+      await this.readStore.ensureIndexes(this.collection(logical), indexes);
+    }
+  }
+
+  /** Applies the batch (ordered by position) and saves the checkpoint after its last event. */
+  async applyBatch(events: StoredEvent[]): Promise<BatchResult> {
+    const last = events.at(-1);
+    if (!last || (this._checkpoint !== null && last.position <= this._checkpoint)) return { applied: 0, parked: 0 };
+    const unit = new UnitOfWork((logical) => this.store(logical), { absences: this.absences });
+    let applied = 0;
+    let parked = 0;
+    for (const event of events) {
+      if (this._checkpoint !== null && event.position <= this._checkpoint) continue;
+      applied++;
+      if (!(await this.applyWithRetry(unit, event))) parked++;
+    }
+    await unit.flush();
+    await this.registry.saveCheckpoint(this.name, this.generation, last.position);
+    this._checkpoint = last.position;
+    return { applied, parked };
+  }
+
+  /** True when applied; false when the event was parked. */
+  private async applyWithRetry(unit: UnitOfWork, event: StoredEvent): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await unit.apply(this.projection, event);
+        return true;
+      } catch (error) {
+        if (error instanceof DocumentReadError) throw error;
+        if (attempt >= this.policy.maxAttempts) {
+          this.logger?.error(
+            { projection: this.name, generation: generationKey(this.generation), position: event.position.toString(), type: event.type, err: error },
+            `event parked after ${attempt} attempts: ${errorMessage(error)}`,
+          );
+          await this.parked.park(this.name, this.generation, event, error, attempt);
+          return false;
+        }
+        await sleep(this.policy.retryDelayMs * 2 ** (attempt - 1));
+      }
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
