@@ -15,7 +15,15 @@ try {
   const backends = await openBackends(env, logger);
   const projections = new ProjectionService(backends.events, backends.readStore, allProjections(), { run: true, logger });
   await projections.start();
-  const agents = new AgentService({ events: backends.events, readStore: backends.readStore, commands: new CommandBus(backends.events), projections, bulkhead: createWorkBulkheads().agents, logger });
+  const bulkheads = createWorkBulkheads();
+  const agents = new AgentService({
+    events: backends.events,
+    readStore: backends.readStore,
+    commands: new CommandBus(backends.events),
+    projections,
+    bulkhead: bulkheads.agents,
+    logger,
+  });
   await agents.start();
   logger.info({ projections: projections.projections.map((p) => p.name), agents: agents.status().map((a) => a.name) }, 'worker running');
   const shutdown = async () => {

@@ -32,8 +32,10 @@ export async function startApi(env: Env, options: { runProjections: boolean }): 
   await projections.start();
   // One bus for the API and the agents: it serialises deployment starts per environment.
   const commands = new CommandBus(backends.events);
+  // Background work is bounded so that live commands keep their latency (`rebuilds` is for rebuilds).
+  const bulkheads = createWorkBulkheads();
   const agents = options.runProjections
-    ? new AgentService({ events: backends.events, readStore: backends.readStore, commands, projections, bulkhead: createWorkBulkheads().agents, logger })
+    ? new AgentService({ events: backends.events, readStore: backends.readStore, commands, projections, bulkhead: bulkheads.agents, logger })
     : null;
   await agents?.start();
   const metrics = createMetrics();
