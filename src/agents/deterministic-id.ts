@@ -11,20 +11,10 @@ const RANDOM_CHARS = 16;
  */
 export function deterministicUlid(time: Date, ...parts: string[]): string {
   const digest = createHash('sha256').update(parts.join('\u0000')).digest();
+  // The first 80 bits of the digest, five at a time.
+  const bits = BigInt(`0x${digest.subarray(0, 10).toString('hex')}`);
   let random = '';
-  // 16 characters of 5 bits each: the first 80 bits of the digest.
-  let bits = 0;
-  let value = 0;
-  for (const byte of digest) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5 && random.length < RANDOM_CHARS) {
-      bits -= 5;
-      random += CROCKFORD[(value >> bits) & 31];
-    }
-    value &= (1 << bits) - 1;
-    if (random.length === RANDOM_CHARS) break;
-  }
+  for (let shift = (RANDOM_CHARS - 1) * 5; shift >= 0; shift -= 5) random += CROCKFORD[Number((bits >> BigInt(shift)) & 31n)];
   return encodeTime(clampTime(time.getTime()), 10) + random;
 }
 

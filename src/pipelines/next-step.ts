@@ -85,7 +85,7 @@ export function nextStep(view: PipelineView, now: number): PipelineStep {
 }
 
 /** A result the external agents recorded that the pipeline has not noted yet. */
-function uncheckedResult(pipeline: ExistingPipelineState, build: Exclude<PipelineView['build']['state'], { status: 'none' }>, events: StoredEvent[]): PipelineStep | null {
+function uncheckedResult(pipeline: ExistingPipelineState, build: ExistingBuildState, events: StoredEvent[]): PipelineStep | null {
   const lastOf = (type: string) => [...events].reverse().find((event) => event.type === type);
   if (pipeline.checks.build === null && build.status !== 'requested') {
     const cause = lastOf(build.status === 'succeeded' ? 'BuildSucceeded' : 'BuildFailed')!;

@@ -45,7 +45,7 @@ describe('the event store goes down', () => {
 
     const ready = await api.request('GET', '/ready', { role: null });
     expect(ready.status).toBe(503);
-    expect(ready.body.backends.find((b: any) => b.name === 'event store')).toMatchObject({ status: 'down' });
+    expect(ready.body.backends.find((b: any) => b.name === 'event store')).toMatchObject({ status: 'down', error: expect.stringContaining('circuit breaker open') });
     expect(ready.body.backends.find((b: any) => b.name === 'read store')).toMatchObject({ status: 'up' });
     const metrics = await api.request('GET', '/metrics', { role: null });
     expect(breakerLine(metrics.body, 'event store', 'open')).toMatch(/ 1$/);
