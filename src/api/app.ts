@@ -80,7 +80,8 @@ const requireJsonBody: MiddlewareHandler = async (c, next) => {
     const mayHaveBody = type !== undefined || (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
     if (mayHaveBody) {
       const empty = (await c.req.text()).trim() === '';
-      if (empty) c.req.bodyCache.text = Promise.resolve('{}');
+      // Hono caches body reads as promises (its type says string): seed the cache with '{}'.
+      if (empty) (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve('{}');
       else if (!/^application\/([\w.-]+\+)?json\s*(;.*)?$/i.test(type ?? '')) return problem(415, 'the request body must be application/json');
     }
   }

@@ -17,5 +17,5 @@ export interface AppDeps {
   rateLimit: { rps: number; burst: number };
   bodyLimitBytes: number;
   /** Backends reported by /ready, each with a probe that throws when unreachable. */
-  backends: Array<{ name: string; kind: string; ping(): Promise<void> }>;
+  backends: Array<{ name: string; kind: string; ping(): Promise<void>; circuit?(): string }>;
 }

@@ -6,6 +6,7 @@ import * as build from '../domain/build/index.js';
 import * as deployment from '../domain/deployment/index.js';
 import * as incident from '../domain/incident/index.js';
 import * as testplan from '../domain/testplan/index.js';
+import * as pipeline from '../domain/pipeline/index.js';
 import { loadDeploymentStartFacts } from './facts/deployment-facts.js';
 import { loadAggregate, type LoadedAggregate } from './load-aggregate.js';
 import { revertFacts } from './facts/revert-facts.js';
@@ -93,5 +94,16 @@ export const aggregateHandlers: Record<string, AggregateHandler> = {
     loadFacts: async () => ({}),
     touchedFields: testplan.touchedFields as AggregateHandler['touchedFields'],
     compensate: testplan.compensate as AggregateHandler['compensate'],
+  },
+  pipeline: {
+    decider: pipeline.pipelineDecider as AnyDecider,
+    creates: ['start'],
+    loadFacts: async (events, command) => {
+      if (command.type !== 'start') return undefined;
+      const { featureId } = command.data as { featureId: string };
+      return { feature: (await loadAggregate(events, feature.featureDecider, featureId)).state };
+    },
+    touchedFields: pipeline.touchedFields as AggregateHandler['touchedFields'],
+    compensate: pipeline.compensate as AggregateHandler['compensate'],
   },
 };

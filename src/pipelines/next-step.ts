@@ -3,9 +3,9 @@ import { eventTime } from '../agents/agent-actor.js';
 import type { ExistingBuildState } from '../domain/build/index.js';
 import { MINIMUM_COVERAGE, unmetGates } from '../domain/deployment/gates.js';
 import type { ExistingDeploymentState } from '../domain/deployment/index.js';
-import type { PipelineCheck } from './commands.js';
+import type { PipelineCheck } from '../domain/pipeline/index.js';
 import type { PipelineView } from './pipeline-view.js';
-import type { ExistingPipelineState } from './state.js';
+import type { ExistingPipelineState } from '../domain/pipeline/index.js';
 
 type Stage = ExistingPipelineState['stages'][number];
 

@@ -6,11 +6,11 @@ import { failDeploymentSchema, startDeploymentSchema } from '../domain/deploymen
 import { DomainConflictError, DomainRuleError } from '../domain/errors.js';
 import type { EventStore, StoredEvent } from '../eventstore/port.js';
 import type { AgentActor } from '../agents/agent-actor.js';
-import { pipelineCommandSchema } from './commands.js';
+import { pipelineCommandSchema } from '../domain/pipeline/index.js';
 import type { PipelineStep } from './next-step.js';
 import type { PipelineCommands } from './pipeline-commands.js';
 import type { PipelineView } from './pipeline-view.js';
-import type { ExistingPipelineState } from './state.js';
+import type { ExistingPipelineState } from '../domain/pipeline/index.js';
 
 /** After a step: look again (`continue`), or stop until something else happens (`blocked`). */
 export type StepOutcome = 'continue' | 'blocked';

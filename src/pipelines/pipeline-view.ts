@@ -3,8 +3,8 @@ import { loadAggregate } from '../commands/load-aggregate.js';
 import { readMetadata } from '../commands/metadata.js';
 import { buildDecider, type BuildState } from '../domain/build/index.js';
 import { deploymentDecider, type DeploymentState } from '../domain/deployment/index.js';
-import { pipelineDecider } from './decider.js';
-import type { PipelineState } from './state.js';
+import { pipelineDecider } from '../domain/pipeline/index.js';
+import type { PipelineState } from '../domain/pipeline/index.js';
 
 export interface StreamView<State> {
   state: State;

@@ -17,8 +17,8 @@ describe('outside /api', () => {
     const response = await api.request('GET', '/ready', { role: null });
     expect(response.status).toBe(200);
     expect(response.body.backends).toEqual([
-      { name: 'event store', kind: 'sqlite', status: 'up' },
-      { name: 'read store', kind: 'embedded', status: 'up' },
+      { name: 'event store', kind: 'sqlite', status: 'up', circuit: 'closed' },
+      { name: 'read store', kind: 'embedded', status: 'up', circuit: 'closed' },
     ]);
   });
 

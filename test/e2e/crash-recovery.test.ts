@@ -67,9 +67,15 @@ describe('SIGKILL at any moment loses no acknowledged command', () => {
     expect(missing).toEqual([]);
 
     // The read model catches up to everything acknowledged before the kill.
-    const page = await call(server.url, token, 'GET', `/api/features?requirementId=${requirement.body.id}&limit=500&consistentWith=${last}`);
-    expect(page.status).toBe(200);
-    const listed = new Set(page.body.items.map((f: { id: string }) => f.id));
+    const listed = new Set<string>();
+    let query = `requirementId=${requirement.body.id}&limit=500&consistentWith=${last}`;
+    for (;;) {
+      const page = await call(server.url, token, 'GET', `/api/features?${query}`);
+      expect(page.status).toBe(200);
+      for (const item of page.body.items as Array<{ id: string }>) listed.add(item.id);
+      if (!page.body.nextCursor) break;
+      query = `requirementId=${requirement.body.id}&limit=500&cursor=${page.body.nextCursor}`;
+    }
     expect(acknowledged.filter((a) => !listed.has(a.id))).toEqual([]);
   }, 90_000);
 });

@@ -4,7 +4,7 @@ import { replay, type Decider, type DomainEvent } from '../../src/domain/decider
 import { buildDecider } from '../../src/domain/build/index.js';
 import { deploymentDecider } from '../../src/domain/deployment/index.js';
 import type { StoredEvent } from '../../src/eventstore/port.js';
-import { pipelineDecider } from '../../src/pipelines/decider.js';
+import { pipelineDecider } from '../../src/domain/pipeline/index.js';
 import { nextStep } from '../../src/pipelines/next-step.js';
 import type { PipelineView, StreamView } from '../../src/pipelines/pipeline-view.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DomainConflictError, DomainRuleError, NotUndoableError } from '../../src/domain/errors.js';
-import { pipelineCommandSchema, type PipelineCommand } from '../../src/pipelines/commands.js';
-import { compensate, pipelineDecider } from '../../src/pipelines/decider.js';
-import { pipelineEventSchema, type PipelineEvent } from '../../src/pipelines/events.js';
+import { pipelineCommandSchema, type PipelineCommand } from '../../src/domain/pipeline/index.js';
+import { compensate, pipelineDecider } from '../../src/domain/pipeline/index.js';
+import { pipelineEventSchema, type PipelineEvent } from '../../src/domain/pipeline/index.js';
 import { scenario } from '../domain/given-when-then.js';
 
 const given = scenario(pipelineDecider, { commands: pipelineCommandSchema, events: pipelineEventSchema });

@@ -13,9 +13,10 @@ export function registerOperationalRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDep
       deps.backends.map(async (backend) => {
         try {
           await withTimeout(backend.ping(), PROBE_TIMEOUT_MS);
-          return { name: backend.name, kind: backend.kind, status: 'up' as const };
+          return { name: backend.name, kind: backend.kind, status: 'up' as const, circuit: backend.circuit?.() };
         } catch (error) {
-          return { name: backend.name, kind: backend.kind, status: 'down' as const, error: error instanceof Error ? error.message : String(error) };
+          const reason = error instanceof Error ? error.message : String(error);
+          return { name: backend.name, kind: backend.kind, status: 'down' as const, circuit: backend.circuit?.(), error: reason };
         }
       }),
     );

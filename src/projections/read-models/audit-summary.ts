@@ -43,6 +43,12 @@ const SUMMARIES: Record<string, Summarizer> = {
   DeploymentRolledBack: (d, a, id) => `${a} rolled back deployment ${id}: ${d.reason}`,
   IncidentOpened: (d, a) => `${a} opened an incident for deployment ${d.deploymentId} in ${d.environment}`,
   IncidentResolved: (d, a, id) => `${a} resolved incident ${id}: ${d.resolution}`,
+  PipelineStarted: (d, a, id) => `${a} started pipeline ${id}: ${d.version} to ${d.environment} (${d.strategy}) from commit ${String(d.commit).slice(0, 12)}`,
+  PipelineCheckRecorded: (d, a, id) => `${a} saw the ${d.check} of pipeline ${id} ${d.passed ? 'pass' : 'fail'}: ${d.detail}`,
+  PipelineDeploymentStarted: (d, a, id) => `${a} started the ${d.environment} deployment of pipeline ${id}`,
+  PipelineDeploymentSucceeded: (d, a, id) => `${a} saw the ${d.environment} deployment of pipeline ${id} succeed`,
+  PipelineSucceeded: (d, a, id) => `${a} completed pipeline ${id}: ${d.version} is live in ${d.environment}`,
+  PipelineFailed: (d, a, id) => `${a} failed pipeline ${id}: ${d.reason}${d.rolledBack ? ' (rolled back)' : ''}`,
   TestCasesGenerated: (d, a, id) => `${a} generated ${(d.cases ?? []).length} test case(s) for feature ${id}`,
 };
 

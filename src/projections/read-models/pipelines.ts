@@ -1,9 +1,9 @@
 import { parseStreamName } from '../../commands/stream-names.js';
 import { readMetadata } from '../../commands/metadata.js';
 import type { Doc } from '../../readstore/port.js';
-import { pipelineDecider } from '../../pipelines/decider.js';
-import type { PipelineEvent } from '../../pipelines/events.js';
-import type { ExistingPipelineState, PipelineState } from '../../pipelines/state.js';
+import { pipelineDecider } from '../../domain/pipeline/index.js';
+import type { PipelineEvent } from '../../domain/pipeline/index.js';
+import type { ExistingPipelineState, PipelineState } from '../../domain/pipeline/index.js';
 import type { Projection } from '../projection.js';
 
 // The folded state, kept for the next event; fields starting with `_` never leave the API.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { eventSchema } from '../domain/shared/event-schema.js';
-import { environmentSchema } from '../domain/shared/schemas.js';
-import { strategySchema } from '../domain/deployment/index.js';
+import { eventSchema } from '../shared/event-schema.js';
+import { environmentSchema } from '../shared/schemas.js';
+import { strategySchema } from '../deployment/index.js';
 import { pipelineCheckSchema } from './commands.js';
 
 // Event data as recorded; each event says what an audit line or the read model needs.

@@ -1,8 +1,8 @@
-import type { Decider } from '../domain/decider.js';
-import { DomainConflictError, DomainRuleError, NotUndoableError } from '../domain/errors.js';
-import { requireExisting, requireNew } from '../domain/shared/existence.js';
-import { requireFact } from '../domain/shared/facts.js';
-import type { FeatureState } from '../domain/feature/index.js';
+import type { Decider } from '../decider.js';
+import { DomainConflictError, DomainRuleError, NotUndoableError } from '../errors.js';
+import { requireExisting, requireNew } from '../shared/existence.js';
+import { requireFact } from '../shared/facts.js';
+import type { FeatureState } from '../feature/index.js';
 import type { PipelineCommand, PipelineStage } from './commands.js';
 import type { PipelineEvent } from './events.js';
 import { initialPipelineState, pipelineFields, type ExistingPipelineState, type PipelineState } from './state.js';

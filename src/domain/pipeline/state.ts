@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { NoState } from '../domain/shared/existence.js';
-import { environmentSchema } from '../domain/shared/schemas.js';
-import { strategySchema } from '../domain/deployment/index.js';
+import type { NoState } from '../shared/existence.js';
+import { environmentSchema } from '../shared/schemas.js';
+import { strategySchema } from '../deployment/index.js';
 
 export const pipelineStatusSchema = z.enum(['running', 'succeeded', 'failed']);
 export const stageStatusSchema = z.enum(['pending', 'started', 'succeeded']);

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { commandSchema } from '../domain/shared/event-schema.js';
-import { emptySchema, environmentSchema, semverSchema, text, ulidSchema } from '../domain/shared/schemas.js';
-import { requestBuildSchema } from '../domain/build/index.js';
-import { strategySchema } from '../domain/deployment/index.js';
+import { commandSchema } from '../shared/event-schema.js';
+import { emptySchema, environmentSchema, semverSchema, text, ulidSchema } from '../shared/schemas.js';
+import { requestBuildSchema } from '../build/index.js';
+import { strategySchema } from '../deployment/index.js';
 
 const ONE_HOUR_MS = 3_600_000;
 
