@@ -31,6 +31,24 @@ export function createMetrics() {
       labelNames: ['projection'] as const,
       registers: [registry],
     }),
+    projectionRebuildProgress: new Gauge({
+      name: 'agent_ledger_projection_rebuild_progress_ratio',
+      help: 'Share of the log (0..1) applied to the generation being rebuilt; 0 when no rebuild runs',
+      labelNames: ['projection'] as const,
+      registers: [registry],
+    }),
+    projectionRebuildRate: new Gauge({
+      name: 'agent_ledger_projection_rebuild_events_per_second',
+      help: 'Events per second read by the rebuild running for each projection; 0 when none runs',
+      labelNames: ['projection'] as const,
+      registers: [registry],
+    }),
+    projectionParked: new Gauge({
+      name: 'agent_ledger_projection_parked_events',
+      help: 'Events parked by the live generation of each projection after their handler kept failing',
+      labelNames: ['projection'] as const,
+      registers: [registry],
+    }),
   };
 }
 

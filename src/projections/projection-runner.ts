@@ -124,5 +124,7 @@ export class ProjectionRunner {
       this.hooks.onError(null);
     }
     this.hooks.onProgress(this.writer.checkpoint!);
+    // Catching up on the embedded stores never waits for I/O: let requests in between batches.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }

@@ -280,12 +280,11 @@ export class ProjectionService {
       const entry = entries.get(name) ?? null;
       if (entry && !this.options.run) this.live.set(name, liveGeneration(entry));
       const generation = this.liveGenerationOf(name);
-      const { position, movedAt } = await this.checkpointOf(name);
+      const { position } = await this.checkpointOf(name);
       const lag = head === null ? 0 : Math.max(0, Number(head - (position ?? 0n)));
       const claim = claims.get(name) ?? null;
       const rebuild = this.rebuildStatus(claim);
       const lastError = this.runners.get(name)?.lastError ?? entry?.lastError ?? null;
-      const stall = this.stalls.observe(name, lag, movedAt);
       statuses.push({
         name,
         version: generation.version,
@@ -293,7 +292,7 @@ export class ProjectionService {
         codeVersion: projection.version,
         checkpoint: position === null ? null : position.toString(),
         lag,
-        status: projectionState({ lastError, stalled: stall.stalled, rebuilding: rebuild !== null, rebuildStalled: this.rebuildStalled(claim), lag }),
+        status: projectionState({ lastError, stalled: lag > 0 && this.stalls.isStalled(name), rebuilding: rebuild !== null, rebuildStalled: this.rebuildStalled(claim), lag }),
         lastError,
         parked: await this.parked.count(name, generation),
         rebuild,

@@ -6,8 +6,9 @@ import { createApp } from '../../src/api/app.js';
 import { issueToken } from '../../src/auth/tokens.js';
 import type { Role } from '../../src/auth/roles.js';
 import { createMetrics } from '../../src/observability/metrics.js';
-import { ProjectionService } from '../../src/projections/projection-service.js';
+import { ProjectionService, type ProjectionServiceOptions } from '../../src/projections/projection-service.js';
 import { allProjections } from '../../src/projections/read-models/index.js';
+import type { Projection } from '../../src/projections/projection.js';
 import { CommandBus } from '../../src/commands/command-bus.js';
 import { openBackends, type BackendOptions, type Backends } from '../../src/app/backends.js';
 import { AgentService, type AgentServiceOptions } from '../../src/agents/agent-service.js';
@@ -41,6 +42,10 @@ export interface TestAppOptions {
   agents?: boolean | AgentServiceOptions;
   /** Runs on this data directory and leaves it in place on close (to restart on the same files). */
   dataDir?: string;
+  /** Projection service settings (batch sizes, poll and stall periods; `run: false` to only observe). */
+  projections?: Partial<ProjectionServiceOptions>;
+  /** Projections to run instead of allProjections(). */
+  withProjections?: Projection[];
 }
 
 /** The whole API on fresh embedded backends (or the ones named by env overrides). */
@@ -49,7 +54,7 @@ export async function startTestApp(envOverrides: Record<string, string> = {}, op
   const env = loadEnv({ DATA_DIR: dataDir, AUTH_SECRET: TEST_SECRET, ...envOverrides });
   const backends = await openBackends(env, undefined, options.backends);
   const logger = pino({ level: 'silent' });
-  const projections = new ProjectionService(backends.events, backends.readStore, allProjections(), { run: true, logger });
+  const projections = new ProjectionService(backends.events, backends.readStore, options.withProjections ?? allProjections(), { run: true, logger, ...options.projections });
   await projections.start();
   const commands = new CommandBus(backends.events);
   const agentOptions = options.agents === true ? {} : options.agents || null;

@@ -117,6 +117,7 @@ export class RebuildJob {
     let after = await this.prepare();
     const startPosition = after;
     let head = await this.deps.events.headPosition();
+    this.current = rebuildProgress({ startPosition, position: after, head, processed, elapsedMs: 0, phase });
     let lastBeat = 0;
     let next = this.read(after);
 
@@ -129,6 +130,8 @@ export class RebuildJob {
           after = page[page.length - 1]!.position;
           next = this.read(after);
           phase = 'building';
+          // The embedded stores answer synchronously: let requests and timers in between pages.
+          await yieldToEventLoop();
           for (const member of this.pending) {
             const started = performance.now();
             await member.writer.applyBatch(page);
@@ -256,6 +259,10 @@ export class RebuildJob {
       this.pending = this.pending.filter((other) => other !== member);
     }
   }
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function sleep(ms: number): Promise<void> {
