@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import { ulid } from 'ulid';
+import { newUlid } from '../commands/new-ulid.js';
 import type { ReadStore } from '../readstore/port.js';
 import { KeyedLock } from '../commands/keyed-lock.js';
 import type { AppDeps } from './deps.js';
@@ -44,7 +44,7 @@ export function idempotency(deps: AppDeps): MiddlewareHandler<ApiEnv> {
         return problem(422, `Idempotency-Key '${key}' was already used with a different request`);
       }
       if (existing?.response) return replay(existing.response as StoredResponse);
-      const commandId = typeof existing?.commandId === 'string' ? existing.commandId : ulid();
+      const commandId = typeof existing?.commandId === 'string' ? existing.commandId : newUlid();
       if (existing) {
         // Reserved but never answered: the process stopped mid-command. Did it append?
         const settled = await settleFromCommandLog(deps, commandId);

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { ulid } from 'ulid';
+import { newUlid } from '../commands/new-ulid.js';
 import type { CommandContext } from '../commands/metadata.js';
 import type { CommandResult } from '../commands/execute-command.js';
 import type { AuthVariables } from './auth.js';
@@ -12,7 +12,7 @@ const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** The actor, ids and If-Match of a command request. */
 export function commandContext(c: Context<ApiEnv>): CommandContext {
   const claims = c.get('claims');
-  const commandId = c.get('commandId') ?? ulid();
+  const commandId = c.get('commandId') ?? newUlid();
   const correlation = c.req.header('x-correlation-id');
   if (correlation !== undefined && !CORRELATION_ID.test(correlation)) {
     throw new ApiError(400, 'X-Correlation-Id must be 1..128 characters of [A-Za-z0-9._:-]', {

@@ -1,4 +1,4 @@
-import { ulid } from 'ulid';
+import { newUlid } from './new-ulid.js';
 import type { EventStore } from '../eventstore/port.js';
 import { aggregateHandlers, type AnyCommand } from './aggregates.js';
 import { executeCommand, type CommandResult } from './execute-command.js';
@@ -25,7 +25,7 @@ export class CommandBus {
     const handler = aggregateHandlers[request.aggregateType];
     if (!handler) throw new Error(`unknown aggregate type ${request.aggregateType}`);
     const creates = handler.creates.includes(request.command.type);
-    const id = request.id ?? ulid();
+    const id = request.id ?? newUlid();
     const run = () => executeCommand(this.events, handler.decider, {
       id,
       command: request.command,
