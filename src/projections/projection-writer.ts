@@ -32,6 +32,7 @@ export interface BatchResult {
 export class ProjectionWriter {
   private _checkpoint: bigint | null = null;
   private absences: AbsenceOracle | undefined;
+  private fence: (() => Promise<void>) | null = null;
   private readonly stores = new Map<string, ReadCollection>();
 
   constructor(
@@ -74,6 +75,14 @@ export class ProjectionWriter {
     this.absences = absences;
   }
 
+  /**
+   * Checked after a batch is applied in memory and before anything is written: it throws when
+   * this writer may no longer write (its rebuild was taken over while it was stuck).
+   */
+  fenceWith(check: () => Promise<void>): void {
+    this.fence = check;
+  }
+
   /** Reads the stored checkpoint; the writer goes on from there. */
   async load(): Promise<bigint | null> {
     this._checkpoint = (await this.registry.checkpoint(this.name, this.generation))?.position ?? null;
@@ -103,6 +112,7 @@ export class ProjectionWriter {
       applied++;
       if (!(await this.applyWithRetry(unit, event))) parked++;
     }
+    await this.fence?.();
     await unit.flush();
     await this.registry.saveCheckpoint(this.name, this.generation, last.position);
     this._checkpoint = last.position;

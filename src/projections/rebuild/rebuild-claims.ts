@@ -45,6 +45,14 @@ export const rebuildClaimSchema = z.object({
 });
 export type RebuildClaim = z.infer<typeof rebuildClaimSchema>;
 
+/** The claim was taken over or cancelled: its former owner must not write any more. */
+export class LostClaimError extends Error {
+  constructor(readonly projection: string) {
+    super(`the rebuild of ${projection} is no longer owned by this process`);
+    this.name = 'LostClaimError';
+  }
+}
+
 export class RebuildClaims {
   constructor(private readonly store: ReadStore) {}
 
@@ -89,6 +97,10 @@ export class RebuildClaims {
     if (!claim || claim.owner !== owner) return false;
     await this.store.collection(REBUILDS).update(projection, { $set: { heartbeatAt: new Date().toISOString(), progress } });
     return true;
+  }
+
+  async assertOwned(projection: string, owner: string): Promise<void> {
+    if ((await this.get(projection))?.owner !== owner) throw new LostClaimError(projection);
   }
 
   /** A graceful stop: the next process that runs projections resumes it right away. */

@@ -6,7 +6,7 @@ import { generationKey, type Generation } from '../projection-generation.js';
 import type { ProjectionRegistry, RebuildOutcome } from '../projection-registry.js';
 import { errorMessage, type ParkedEvents } from '../projection-parking.js';
 import { ProjectionWriter, type PoisonPolicy } from '../projection-writer.js';
-import type { RebuildClaims, RebuildProgress, RebuildReason } from './rebuild-claims.js';
+import { LostClaimError, type RebuildClaims, type RebuildProgress, type RebuildReason } from './rebuild-claims.js';
 import { rebuildProgress } from './rebuild-progress.js';
 import { KnownDocuments } from './known-documents.js';
 
@@ -75,11 +75,11 @@ export class RebuildJob {
     private readonly deps: RebuildJobDeps,
     targets: RebuildTarget[],
   ) {
-    this.pending = targets.map((target) => ({
-      target,
-      writer: new ProjectionWriter(deps.readStore, deps.registry, deps.parked, target.projection, target.target, deps.policy, deps.logger),
-      indexed: false,
-    }));
+    this.pending = targets.map((target) => {
+      const writer = new ProjectionWriter(deps.readStore, deps.registry, deps.parked, target.projection, target.target, deps.policy, deps.logger);
+      writer.fenceWith(() => deps.claims.assertOwned(target.projection.name, deps.owner));
+      return { target, writer, indexed: false };
+    });
   }
 
   /** Settles when every projection was swapped in (or dropped out), or after stop(). */
@@ -132,9 +132,9 @@ export class RebuildJob {
           phase = 'building';
           // The embedded stores answer synchronously: let requests and timers in between pages.
           await yieldToEventLoop();
-          for (const member of this.pending) {
+          for (const member of [...this.pending]) {
             const started = performance.now();
-            await member.writer.applyBatch(page);
+            if (!(await this.applyOrLeave(member, page))) continue;
             const name = member.target.projection.name;
             this.timings.projections[name] = (this.timings.projections[name] ?? 0) + performance.now() - started;
           }
@@ -186,6 +186,23 @@ export class RebuildJob {
     return this.loadCheckpoints();
   }
 
+  /** False when the rebuild was taken over or cancelled meanwhile: then this job leaves it alone. */
+  private async applyOrLeave(member: Member, page: StoredEvent[]): Promise<boolean> {
+    try {
+      await member.writer.applyBatch(page);
+      return true;
+    } catch (error) {
+      if (!(error instanceof LostClaimError)) throw error;
+      this.leave(member);
+      return false;
+    }
+  }
+
+  private leave(member: Member): void {
+    this.deps.logger?.warn({ projection: member.target.projection.name }, 'rebuild no longer owned by this process (cancelled or taken over); leaving it');
+    this.pending = this.pending.filter((other) => other !== member);
+  }
+
   /** The next page; a page read ahead and then abandoned must not become an unhandled rejection. */
   private read(after: bigint | null): Promise<StoredEvent[]> {
     const page = this.deps.events.readAll({ after, maxCount: this.deps.batchSize });
@@ -223,6 +240,13 @@ export class RebuildJob {
       const needed = live !== null && head !== null && live > head ? head : live;
       const built = member.writer.checkpoint;
       if (needed !== null && (built === null || built < needed)) continue;
+      try {
+        await this.deps.claims.assertOwned(projection.name, this.deps.owner);
+      } catch (error) {
+        if (!(error instanceof LostClaimError)) throw error;
+        this.leave(member);
+        continue;
+      }
       await this.swap(member);
     }
   }
@@ -254,9 +278,7 @@ export class RebuildJob {
   private async heartbeat(progress: RebuildProgress): Promise<void> {
     for (const member of [...this.pending]) {
       const name = member.target.projection.name;
-      if (await this.deps.claims.heartbeat(name, this.deps.owner, progress)) continue;
-      this.deps.logger?.warn({ projection: name }, 'rebuild no longer owned by this process (cancelled or taken over); leaving it');
-      this.pending = this.pending.filter((other) => other !== member);
+      if (!(await this.deps.claims.heartbeat(name, this.deps.owner, progress))) this.leave(member);
     }
   }
 }

@@ -64,12 +64,12 @@ export async function snapshot(service: ProjectionService, logicals: string[]): 
 }
 
 /** What a replay of the whole log into an empty read store builds. */
-export async function freshReplay(stores: TempStores, projections: Projection[]): Promise<Record<string, Doc[]>> {
+export async function freshReplay(stores: TempStores, projections: Projection[], events: EventStore = stores.events): Promise<Record<string, Doc[]>> {
   const readStore = stores.freshReadStore();
-  const replay = service({ events: stores.events, readStore }, projections);
+  const replay = service({ events, readStore }, projections);
   try {
     await replay.start();
-    const head = await stores.events.headPosition();
+    const head = await events.headPosition();
     if (head !== null && !(await replay.waitForAll(head, 60_000))) throw new Error('the fresh replay did not reach the head');
     return await snapshot(replay, projections.flatMap((projection) => Object.keys(projection.collections)));
   } finally {
