@@ -1,6 +1,4 @@
-import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import { ulid } from 'ulid';
 import type { EventStore } from '../eventstore/port.js';
 import type { ReadCollection, ReadStore } from '../readstore/port.js';
 import type { Projection } from './projection.js';
@@ -13,7 +11,7 @@ import { retryParkedEvents, type ParkedRetryResult } from './projection-parked-r
 import { PositionWaiters } from './projection-waiters.js';
 import { StallDetector } from './projection-stall.js';
 import { projectionState, type ProjectionStatus, type RebuildStatus } from './projection-status.js';
-import { RebuildClaims, isUnowned, type RebuildClaim, type RebuildProgress } from './rebuild/rebuild-claims.js';
+import { RebuildClaims, isUnowned, ownerId, type RebuildClaim, type RebuildProgress } from './rebuild/rebuild-claims.js';
 import { RebuildCoordinator } from './rebuild/rebuild-coordinator.js';
 import type { RebuildTarget, RebuildTimings } from './rebuild/rebuild-job.js';
 import { dropGeneration, dropOtherGenerations, type CleanupDeps } from './rebuild/generation-cleanup.js';
@@ -80,7 +78,7 @@ export class ProjectionService {
   private readonly stalls: StallDetector;
   private readonly statusListeners: Array<(statuses: ProjectionStatus[]) => void> = [];
   private readonly policy: PoisonPolicy;
-  private readonly owner = `${hostname()}#${process.pid}#${ulid().slice(-6)}`;
+  private readonly owner = ownerId();
   private readonly cleanupDeps: CleanupDeps;
   private pollTimer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
@@ -212,7 +210,8 @@ export class ProjectionService {
    * Runs a rebuild in this process whatever `run` says (the CLI), resuming one nobody runs.
    * Resolves once every projection named was swapped in and its old generation dropped.
    */
-  async rebuildHere(target: string, onProgress?: (progress: RebuildProgress | null) => void): Promise<RebuildReport> {
+  async rebuildHere(target: string, watch: { onProgress?(progress: RebuildProgress | null): void; onBuilt?(): void } = {}): Promise<RebuildReport> {
+    const { onProgress } = watch;
     const projections = this.selectProjections(target);
     const names = new Set(projections.map((projection) => projection.name));
     try {
@@ -240,8 +239,28 @@ export class ProjectionService {
     onProgress?.(job.progress);
     const report = { progress: job.progress, timings: job.timings, swapped: job.projections.length === 0 };
     if (this.stopped) return report;
+    watch.onBuilt?.();
     await Promise.all([...this.retirements.values()].map((retirement) => retirement.done));
     return report;
+  }
+
+  /**
+   * Cancels the rebuilds of one projection or of `all`: their claims go and their unfinished
+   * generations are dropped; a process still building one notices and stops writing. Returns
+   * the projections whose rebuild was cancelled.
+   */
+  async cancelRebuild(target: string): Promise<string[]> {
+    const cancelled: string[] = [];
+    for (const projection of this.selectProjections(target)) {
+      const claim = await this.claims.get(projection.name);
+      if (!claim) continue;
+      await this.claims.release(projection.name);
+      if (claim.target && !sameGeneration(claim.target, this.liveGenerationOf(projection.name))) {
+        await dropGeneration(this.cleanupDeps, projection, claim.target);
+      }
+      cancelled.push(projection.name);
+    }
+    return cancelled;
   }
 
   /** Resolves once the rebuilds running in this process have finished. */

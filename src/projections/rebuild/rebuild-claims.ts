@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hostname } from 'node:os';
 import { ulid } from 'ulid';
 import type { ReadStore } from '../../readstore/port.js';
 import { generationSchema, type Generation } from '../projection-generation.js';
@@ -115,9 +116,27 @@ export class RebuildClaims {
   }
 }
 
-/** A claim nobody runs: never started, let go, or its owner stopped beating. */
+/** `host#pid#nonce`: who runs a rebuild, and enough to tell when that process is gone. */
+export function ownerId(): string {
+  return `${hostname()}#${process.pid}#${ulid().slice(-6)}`;
+}
+
+/** A claim nobody runs: never started, let go, its owner stopped beating, or died on this host. */
 export function isUnowned(claim: RebuildClaim, staleAfterMs: number, now = Date.now()): boolean {
-  if (claim.owner === null) return true;
+  if (claim.owner === null || ownerDiedHere(claim.owner)) return true;
   const beat = claim.heartbeatAt === null ? 0 : Date.parse(claim.heartbeatAt);
   return now - beat > staleAfterMs;
+}
+
+/** A killed CLI or worker on this machine need not be waited for until its heartbeat is stale. */
+function ownerDiedHere(owner: string): boolean {
+  const [host, pidText] = owner.split('#');
+  const pid = Number(pidText);
+  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
