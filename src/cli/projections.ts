@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import pino from 'pino';
 import { z } from 'zod';
@@ -9,20 +10,21 @@ import type { RebuildProgress } from '../projections/rebuild/rebuild-claims.js';
 import { allProjections } from '../projections/read-models/index.js';
 import { RebuildConflictError, UnknownProjectionError } from '../projections/rebuild/rebuild-errors.js';
 
-// npm run projections -- rebuild <name|all>   builds beside the live generation, swaps, drops the old
-// npm run projections -- cancel <name|all>    abandons a requested or running rebuild
-// npm run projections -- status               one line per projection
-const USAGE = 'usage: npm run projections -- rebuild <name|all> | cancel <name|all> | status';
+// npm run projections -- rebuild <name|all> [--batch-size n]   builds beside the live generation, swaps, drops the old
+// npm run projections -- cancel <name|all>                      abandons a requested or running rebuild
+// npm run projections -- status                                 one line per projection
+const USAGE = 'usage: npm run projections -- rebuild <name|all> [--batch-size <events per read, default 5000>] | cancel <name|all> | status';
 
-const argsSchema = z.union([
+const commandSchema = z.union([
   z.tuple([z.enum(['rebuild', 'cancel']), z.string().min(1)]),
   z.tuple([z.literal('status')]),
 ]);
+const optionsSchema = z.object({ 'batch-size': z.coerce.number().int().min(1).max(100_000).optional() });
 
 const EXIT = { ok: 0, failed: 1, usage: 2, busy: 3, interrupted: 130 } as const;
 
-const args = argsSchema.safeParse(process.argv.slice(2));
-if (!args.success) {
+const parsed = parseCommandLine();
+if (!parsed) {
   console.error(USAGE);
   process.exit(EXIT.usage);
 }
@@ -35,9 +37,9 @@ try {
   const logger = pino({ level: env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL }, pino.destination(2));
   backends = await openBackends(env, logger);
   // Observing only: the live generations stay with the API or worker that runs them.
-  projections = new ProjectionService(backends.events, backends.readStore, allProjections(), { run: false, logger });
+  projections = new ProjectionService(backends.events, backends.readStore, allProjections(), { run: false, logger, rebuild: { batchSize: parsed.options['batch-size'] } });
   await projections.start();
-  const [command, target] = args.data;
+  const [command, target] = parsed.command;
   if (command === 'status') printStatus(await projections.status());
   else if (command === 'cancel') console.log(describeCancel(await projections.cancelRebuild(target!)));
   else process.exitCode = await rebuild(projections, target!);
@@ -48,6 +50,17 @@ try {
   await backends?.close();
 }
 process.exit(process.exitCode ?? EXIT.ok);
+
+function parseCommandLine() {
+  try {
+    const { values, positionals } = parseArgs({ options: { 'batch-size': { type: 'string' } }, allowPositionals: true });
+    const command = commandSchema.safeParse(positionals);
+    const options = optionsSchema.safeParse(values);
+    return command.success && options.success ? { command: command.data, options: options.data } : null;
+  } catch {
+    return null;
+  }
+}
 
 async function rebuild(service: ProjectionService, target: string): Promise<number> {
   const bar = new cliProgress.SingleBar(

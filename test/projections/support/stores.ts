@@ -63,9 +63,8 @@ export async function snapshot(service: ProjectionService, logicals: string[]): 
   return result;
 }
 
-/** What a replay of the whole log into an empty read store builds. */
-export async function freshReplay(stores: TempStores, projections: Projection[], events: EventStore = stores.events): Promise<Record<string, Doc[]>> {
-  const readStore = stores.freshReadStore();
+/** What a replay of the whole log builds in `readStore`, which must be empty. */
+export async function replayInto(events: EventStore, readStore: ReadStore, projections: Projection[]): Promise<Record<string, Doc[]>> {
   const replay = service({ events, readStore }, projections);
   try {
     await replay.start();
@@ -74,6 +73,15 @@ export async function freshReplay(stores: TempStores, projections: Projection[],
     return await snapshot(replay, projections.flatMap((projection) => Object.keys(projection.collections)));
   } finally {
     await replay.stop();
+  }
+}
+
+/** What a replay of the whole log into an empty read store builds. */
+export async function freshReplay(stores: TempStores, projections: Projection[], events: EventStore = stores.events): Promise<Record<string, Doc[]>> {
+  const readStore = stores.freshReadStore();
+  try {
+    return await replayInto(events, readStore, projections);
+  } finally {
     await readStore.close();
   }
 }
