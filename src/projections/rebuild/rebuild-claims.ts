@@ -37,12 +37,13 @@ export const rebuildClaimSchema = z.object({
   reason: rebuildReasonSchema,
   status: z.enum(['requested', 'running']),
   /** Fixed when the rebuild first starts, so a resumed rebuild goes on in the same collections. */
-  target: generationSchema.nullable(),
-  owner: z.string().nullable(),
+  // Missing means null: not every store keeps null fields written by $setOnInsert.
+  target: generationSchema.nullable().default(null),
+  owner: z.string().nullable().default(null),
   requestedAt: z.string(),
-  startedAt: z.string().nullable(),
-  heartbeatAt: z.string().nullable(),
-  progress: rebuildProgressSchema.nullable(),
+  startedAt: z.string().nullable().default(null),
+  heartbeatAt: z.string().nullable().default(null),
+  progress: rebuildProgressSchema.nullable().default(null),
 });
 export type RebuildClaim = z.infer<typeof rebuildClaimSchema>;
 
