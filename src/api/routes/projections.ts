@@ -65,7 +65,7 @@ export function registerProjectionRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps
       tags: ['projections'],
       summary: 'Each projection: live version and generation, checkpoint, lag, status, parked events and rebuild progress',
       responses: {
-        200: json('projections', z.object({ items: z.array(projectionStatusSchema.openapi('ProjectionStatus')) })),
+        200: json('projections', z.object({ items: z.array(projectionStatusSchema) })),
         401: problemResponse('no or bad token'),
       },
     }),
