@@ -4,7 +4,7 @@
 // the appends that fail are rejected; every promise settles after COMMIT.
 import Database from 'better-sqlite3';
 import { type AppendResult, type ExpectedRevision, WrongExpectedRevisionError } from '../port.js';
-import { categoryOf } from './event-rows.js';
+import { categoryOf, type EventRow } from './event-rows.js';
 import { checkExpectedRevision } from './expected-revision.js';
 import { toEventStoreError } from './sqlite-errors.js';
 
@@ -37,7 +37,7 @@ export class DuplicateEventIdError extends Error {
   }
 }
 
-type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
+type Outcome = { ok: true; result: AppendResult; rows: EventRow[] } | { ok: false; error: unknown };
 
 interface QueuedAppend {
   request: AppendRequest;
@@ -49,12 +49,13 @@ export class GroupCommitWriter {
   private readonly queue: QueuedAppend[] = [];
   private scheduledFlush: NodeJS.Immediate | null = null;
   private transactions = 0;
-  private readonly appendOne: Database.Transaction<(request: AppendRequest, recordedAt: string) => AppendResult>;
+  private readonly appendOne: Database.Transaction<(request: AppendRequest, recordedAt: string) => EventRow[]>;
   private readonly commitBatch: Database.Transaction<(batch: AppendRequest[], recordedAt: string) => Outcome[]>;
 
   constructor(
     db: Database.Database,
-    private readonly onCommitted: () => void,
+    /** Called after each commit with the rows it added, in position order. */
+    private readonly onCommitted: (rows: EventRow[]) => void,
   ) {
     const lastRevision = db.prepare<[string], { revision: number | null }>(
       'SELECT MAX(revision) AS revision FROM events WHERE stream_name = ?',
@@ -69,13 +70,12 @@ export class GroupCommitWriter {
     // Called inside commitBatch, better-sqlite3 runs this in a savepoint, so a failing append
     // is rolled back alone. The revision is re-read under the write lock rather than cached,
     // which keeps the check right when another process writes the same file.
-    this.appendOne = db.transaction((request: AppendRequest, recordedAt: string): AppendResult => {
+    this.appendOne = db.transaction((request: AppendRequest, recordedAt: string): EventRow[] => {
       const current = lastRevision.get(request.streamName)?.revision ?? null;
       checkExpectedRevision(request.streamName, request.expected, current);
       const category = categoryOf(request.streamName);
       let revision = current ?? -1;
-      let position = 0n;
-      for (const event of request.events) {
+      return request.events.map((event) => {
         revision++;
         const { lastInsertRowid } = insert.run(
           request.streamName,
@@ -87,9 +87,17 @@ export class GroupCommitWriter {
           event.metadata,
           recordedAt,
         );
-        position = BigInt(lastInsertRowid);
-      }
-      return { nextRevision: revision, position };
+        return {
+          position: BigInt(lastInsertRowid),
+          stream_name: request.streamName,
+          revision: BigInt(revision),
+          id: event.id,
+          type: event.type,
+          data: event.data,
+          metadata: event.metadata,
+          recorded_at: recordedAt,
+        };
+      });
     });
 
     this.commitBatch = db.transaction((batch: AppendRequest[], recordedAt: string) =>
@@ -133,18 +141,25 @@ export class GroupCommitWriter {
       for (const queued of batch) queued.reject(failure);
       return;
     }
+    const committed: EventRow[] = [];
     batch.forEach((queued, index) => {
       const outcome = outcomes[index]!;
-      if (outcome.ok) queued.resolve(outcome.result);
-      else queued.reject(outcome.error);
+      if (outcome.ok) {
+        committed.push(...outcome.rows);
+        queued.resolve(outcome.result);
+      } else {
+        queued.reject(outcome.error);
+      }
     });
-    this.onCommitted();
+    this.onCommitted(committed);
   }
 
   /** The append's own failures become its outcome; anything else aborts the whole transaction. */
   private attempt(request: AppendRequest, recordedAt: string): Outcome {
     try {
-      return { ok: true, result: this.appendOne(request, recordedAt) };
+      const rows = this.appendOne(request, recordedAt);
+      const last = rows[rows.length - 1]!;
+      return { ok: true, result: { nextRevision: Number(last.revision), position: last.position }, rows };
     } catch (error) {
       if (error instanceof WrongExpectedRevisionError) return { ok: false, error };
       if (isDuplicateEventId(error)) return { ok: false, error: new DuplicateEventIdError(request.streamName, { cause: error }) };

@@ -16,6 +16,7 @@ import { CatchUpSubscription } from './catch-up-subscription.js';
 import { EVENT_COLUMNS, type EventRow, categoryOf, toStoredEvent } from './event-rows.js';
 import { assertValidExpectedRevision } from './expected-revision.js';
 import { GroupCommitWriter, type SerializedEvent } from './group-commit.js';
+import { LogTail } from './log-tail.js';
 import { openEventDatabase } from './schema.js';
 import { guarded, unavailable } from './sqlite-errors.js';
 
@@ -74,12 +75,15 @@ export class SqliteEventStore implements EventStore {
   private readonly writer: GroupCommitWriter;
   private readonly commitListeners = new Set<() => void>();
   private readonly subscriptions = new Set<CatchUpSubscription>();
+  /** The newest rows, for live subscriptions; filled by this process's commits. */
+  private readonly tail = new LogTail();
   /** 'closing': appends are refused while pending ones are flushed and subscriptions stop. */
   private state: 'open' | 'closing' | 'closed' = 'open';
 
   constructor(private readonly db: Database.Database) {
     this.queries = prepareQueries(db);
-    this.writer = new GroupCommitWriter(db, () => {
+    this.writer = new GroupCommitWriter(db, (rows) => {
+      this.tail.committed(rows);
       for (const listener of this.commitListeners) listener();
     });
   }
@@ -121,7 +125,7 @@ export class SqliteEventStore implements EventStore {
   subscribeToAll(options: SubscribeOptions): Subscription {
     const subscription = new CatchUpSubscription(
       {
-        readPage: (after, maxCount) => this.readAllNow(after, maxCount),
+        readPage: (after, maxCount) => this.readLogPage(after, maxCount),
         onCommit: (listener) => {
           this.commitListeners.add(listener);
           return () => this.commitListeners.delete(listener);
@@ -146,6 +150,16 @@ export class SqliteEventStore implements EventStore {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
     this.db.close();
     this.state = 'closed';
+  }
+
+  /** A subscription's next page: from the tail when it holds the rows, else from the file. */
+  private readLogPage(after: bigint | null, maxCount: number): StoredEvent[] {
+    const from = after ?? BEFORE_FIRST_POSITION;
+    const held = this.tail.rowsAfter(from, maxCount);
+    if (held && this.state !== 'closed') return held.map(toStoredEvent);
+    const rows = this.guardedRead(() => this.queries.all.all(from, maxCount));
+    this.tail.read(rows);
+    return rows.map(toStoredEvent);
   }
 
   private readAllNow(after: bigint | null, limit: number, streamPrefix?: string): StoredEvent[] {
