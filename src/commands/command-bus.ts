@@ -5,6 +5,7 @@ import { executeCommand, type CommandResult } from './execute-command.js';
 import type { CommandContext } from './metadata.js';
 import { KeyedLock } from './keyed-lock.js';
 import { AggregateCache } from './aggregate-cache.js';
+import { streamName } from './stream-names.js';
 
 export interface CommandRequest {
   aggregateType: string;
@@ -17,6 +18,13 @@ export interface CommandRequest {
 /** The single entry point for every command, from the API, agents or undo. */
 export class CommandBus {
   private readonly lock = new KeyedLock();
+  /**
+   * Commands to one aggregate run one after another in this process: run together they would
+   * all decide on the same revision, and all but one would load, decide and append again after
+   * a version conflict (under load, some ran out of attempts). Other processes' appends are still
+   * caught by the expected revision.
+   */
+  private readonly perStream = new KeyedLock();
   private readonly cache = new AggregateCache();
 
   constructor(private readonly events: EventStore) {}
@@ -26,7 +34,7 @@ export class CommandBus {
     if (!handler) throw new Error(`unknown aggregate type ${request.aggregateType}`);
     const creates = handler.creates.includes(request.command.type);
     const id = request.id ?? newUlid();
-    const run = () => executeCommand(this.events, handler.decider, {
+    const execute = () => executeCommand(this.events, handler.decider, {
       id,
       command: request.command,
       commandType: `${request.aggregateType}.${request.command.type}`,
@@ -35,6 +43,8 @@ export class CommandBus {
       loadFacts: (loaded) => handler.loadFacts(this.events, request.command, loaded),
       cache: this.cache,
     });
+    // A new id is this command's alone: nothing to queue behind.
+    const run = request.id === undefined ? execute : () => this.perStream.run(streamName(request.aggregateType, id), execute);
     const key = handler.serializeBy?.(request.command);
     return key === undefined ? run() : this.lock.run(key, run);
   }
