@@ -1,13 +1,18 @@
 import type { Filter, ReadCollection } from '../readstore/port.js';
 
-// Entries are appended in log order and stamped with their command's clock, so time and position
-// agree except for commands committing concurrently. A window of this size absorbs that skew.
-const CLOCK_SKEW_MS = 5_000;
+// An entry's `at` is stamped when its command decides, a little before its append commits, so
+// time and position agree except within this much clock-to-commit delay (an assumption: a
+// command that takes longer than this between deciding and committing is not expected).
+const MAX_COMMIT_DELAY_MS = 5_000;
 
 /**
- * Filter for ?from / ?to on the audit timeline. The exact `at` bounds are kept, and the window is
- * also mapped to position (id) bounds found with the `at` index, so the page is read by walking
- * the id index backwards instead of sorting every entry in the window.
+ * Filter for ?from / ?to on the audit timeline. The exact `at` bounds always apply; the window is
+ * also narrowed to position (id) bounds, so a page walks the id index instead of sorting every
+ * entry of the window. The bounds only exclude entries that cannot match:
+ * - below: P, the latest-stamped entry before from − delay; anything committed before P was
+ *   stamped before P committed, so before from: id > P.id loses nothing.
+ * - above: Q, the earliest-stamped entry after to + delay; anything committed after Q was stamped
+ *   after Q was (less the delay), so after to: id < Q.id loses nothing.
  */
 export async function auditTimeRange(audit: ReadCollection, from?: string, to?: string): Promise<Filter> {
   if (!from && !to) return {};
@@ -15,13 +20,15 @@ export async function auditTimeRange(audit: ReadCollection, from?: string, to?: 
   const id: Record<string, string> = {};
   if (from) {
     at.$gte = new Date(from).toISOString();
-    const [first] = await audit.find({ at: { $gte: new Date(Date.parse(from) - CLOCK_SKEW_MS).toISOString() } }, { sort: [['at', 1], ['id', 1]], limit: 1 });
-    if (first) id.$gte = first.id;
+    const before = new Date(Date.parse(from) - MAX_COMMIT_DELAY_MS).toISOString();
+    const [p] = await audit.find({ at: { $lt: before } }, { sort: [['at', -1], ['id', -1]], limit: 1 });
+    if (p) id.$gt = p.id;
   }
   if (to) {
     at.$lte = new Date(to).toISOString();
-    const [last] = await audit.find({ at: { $lte: new Date(Date.parse(to) + CLOCK_SKEW_MS).toISOString() } }, { sort: [['at', -1], ['id', -1]], limit: 1 });
-    if (last) id.$lte = last.id;
+    const after = new Date(Date.parse(to) + MAX_COMMIT_DELAY_MS).toISOString();
+    const [q] = await audit.find({ at: { $gt: after } }, { sort: [['at', 1], ['id', 1]], limit: 1 });
+    if (q) id.$lt = q.id;
   }
   return Object.keys(id).length > 0 ? { at, id } : { at };
 }

@@ -47,8 +47,11 @@ export async function streamHistory(
   id: string,
   query: { limit: number; cursor?: string },
 ): Promise<Response> {
-  const from = query.cursor === undefined ? 0 : Number(decodeCursor(query.cursor)) + 1;
-  if (!Number.isSafeInteger(from)) throw new ApiError(400, 'the cursor is not one this API issued');
+  const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
+  if (after !== null && !/^\d{1,15}$/.test(after)) {
+    throw new ApiError(400, 'the cursor is not one this API issued', { errors: [{ path: 'query.cursor', message: 'invalid cursor' }] });
+  }
+  const from = after === null ? 0 : Number(after) + 1;
   const events = await deps.events.readStream(streamName(aggregateType, id), { fromRevision: from, maxCount: query.limit + 1 });
   if (events.length === 0 && from === 0) throw new ApiError(404, `${aggregateType} ${id} not found`);
   const page = events.slice(0, query.limit);

@@ -236,6 +236,30 @@ describe('audit timeline', () => {
     expect(seen).toEqual([6, 5, 4, 3, 2, 1, 0]);
   });
 
+  it('time windows keep entries whose stamps are out of commit order', async () => {
+    // Commands stamp `at` when they decide; concurrent ones can commit in the other order.
+    const stream = `feature-${'0'.repeat(10)}${Date.now().toString().padStart(16, '0')}`.slice(0, 34);
+    const append = (at: string, name: string, expected: 'no_stream' | number) =>
+      api.backends.events.append(stream, [{ id: crypto.randomUUID(), type: 'FeatureUpdated', data: { changes: { name }, previous: { name: 'x' } }, metadata: { actor: 'clock', at, commandId: name } }], expected);
+    await append('2020-01-01T00:00:00.000Z', 'early', 'no_stream');
+    await append('2020-01-01T00:00:20.500Z', 'x', 0); // stamped later, committed first
+    await append('2020-01-01T00:00:20.100Z', 'a', 1);
+    const last = await append('2020-01-01T00:01:00.000Z', 'late', 2);
+    const query = (range: string) => api.request('GET', `/api/audit?actor=clock&${range}&consistentWith=${last.position}`);
+    const fromOnly = await query('from=2020-01-01T00:00:20.000Z');
+    expect(fromOnly.body.items.map((e: any) => e.commandId)).toEqual(['late', 'a', 'x']);
+    const window = await query('from=2020-01-01T00:00:20.000Z&to=2020-01-01T00:00:20.400Z');
+    expect(window.body.items.map((e: any) => e.commandId)).toEqual(['a']);
+    const toOnly = await query('to=2020-01-01T00:00:20.200Z');
+    expect(toOnly.body.items.map((e: any) => e.commandId)).toEqual(['a', 'early']);
+  });
+
+  it('refuses a history cursor it did not issue', async () => {
+    const { id } = await newFeature();
+    const forged = Buffer.from(JSON.stringify({ after: '-5' })).toString('base64url');
+    expect((await api.request('GET', `/api/features/${id}/history?cursor=${forged}`)).status).toBe(400);
+  });
+
   it('waits for consistentWith and answers 504 when the read model cannot reach it in 5 s', async () => {
     const response = await api.request('GET', '/api/audit?consistentWith=999999999999');
     expect(response.status).toBe(504);
