@@ -8,6 +8,11 @@ try {
   const api = await startApi(env, { runProjections });
   console.log(`agent-ledger listening on ${api.url}  (API docs: ${api.url}/docs)`);
   console.log(`get a token:  npm run token -- --sub alice --role engineer`);
+  api.ready.catch((error: unknown) => {
+    // Projections could not start after their backends answered: let the supervisor restart us.
+    console.error(`could not start projections: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
   const shutdown = async () => {
     await api.stop();
     process.exit(0);

@@ -6,6 +6,7 @@ import { openBackends } from './app/backends.js';
 import { CommandBus } from './commands/command-bus.js';
 import { AgentService } from './agents/agent-service.js';
 import { createWorkBulkheads } from './resilience/index.js';
+import { waitForBackends } from './app/wait-for-backends.js';
 
 // `npm run worker`: runs the projections and the agents as their own process, so API and
 // workers scale apart.
@@ -13,6 +14,7 @@ try {
   const env = loadEnv();
   const logger = createLogger(env.LOG_LEVEL);
   const backends = await openBackends(env, logger);
+  await waitForBackends(backends.describe, logger);
   const projections = new ProjectionService(backends.events, backends.readStore, allProjections(), { run: true, logger });
   await projections.start();
   const bulkheads = createWorkBulkheads();

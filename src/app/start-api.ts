@@ -10,6 +10,7 @@ import { CommandBus } from '../commands/command-bus.js';
 import { openBackends, type Backends } from './backends.js';
 import { AgentService } from '../agents/agent-service.js';
 import { createWorkBulkheads, registerCircuitGauge } from '../resilience/index.js';
+import { waitForBackends } from './wait-for-backends.js';
 
 export interface RunningApi {
   url: string;
@@ -18,6 +19,11 @@ export interface RunningApi {
   projections: ProjectionService;
   /** The agents, running beside the projections (null when a worker runs them). */
   agents: AgentService | null;
+  /**
+   * Settles once projections (and agents) have started: they wait for the backends, while the
+   * HTTP API already answers (503 while a backend is down). Rejects if starting them failed.
+   */
+  ready: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -29,7 +35,6 @@ export async function startApi(env: Env, options: { runProjections: boolean }): 
   const logger = createLogger(env.LOG_LEVEL);
   const backends = await openBackends(env, logger);
   const projections = new ProjectionService(backends.events, backends.readStore, allProjections(), { run: options.runProjections, logger });
-  await projections.start();
   // One bus for the API and the agents: it serialises deployment starts per environment.
   const commands = new CommandBus(backends.events);
   // Background work is bounded so that live commands keep their latency (`rebuilds` is for rebuilds).
@@ -37,7 +42,13 @@ export async function startApi(env: Env, options: { runProjections: boolean }): 
   const agents = options.runProjections
     ? new AgentService({ events: backends.events, readStore: backends.readStore, commands, projections, bulkhead: bulkheads.agents, logger })
     : null;
-  await agents?.start();
+  const stopping = new AbortController();
+  const ready = (async () => {
+    await waitForBackends(backends.describe, logger, stopping.signal);
+    await projections.start();
+    await agents?.start();
+  })();
+  ready.catch(() => undefined);
   const metrics = createMetrics();
   registerCircuitGauge(metrics.registry, [backends.policies.events, backends.policies.readStore]);
   const app = createApp({
@@ -63,7 +74,10 @@ export async function startApi(env: Env, options: { runProjections: boolean }): 
     backends,
     projections,
     agents,
+    ready,
     async stop() {
+      stopping.abort();
+      await ready.catch(() => undefined);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await agents?.stop();
       await projections.stop();

@@ -4,4 +4,5 @@ import { serveUntilStopped } from './child-protocol.js';
 
 // The agent-ledger API with its projections in one process, configured by the parent's env.
 const api = await startApi(loadEnv(process.env), { runProjections: true });
+await api.ready;
 serveUntilStopped(api.port, () => api.stop());
