@@ -105,3 +105,31 @@ describe('DORA figures', () => {
     expect(figures).toMatchObject({ changeFailureRate: null, meanTimeToRestoreSeconds: null, deploymentFrequency: { perDay: 0, total: 0 } });
   });
 });
+
+describe('delivery metrics after a partly written batch', () => {
+  it('given the link was written but the counters were lost, replaying the event counts it once', async () => {
+    // The runner's guard: a document that already carries an event's position skips that event.
+    const docs = new Map<string, Doc>();
+    let dropCounters = false;
+    const contextFor = (event: StoredEvent): ProjectionContext => ({
+      get: async (collection, id) => docs.get(`${collection}/${id}`) ?? null,
+      update: async (collection, id, change) => {
+        const current = docs.get(`${collection}/${id}`) ?? null;
+        if (current && BigInt(current._position as string) >= event.position) return;
+        if (dropCounters && collection === 'delivery_metrics') return; // the write that was lost
+        const next = change(structuredClone(current));
+        if (next) docs.set(`${collection}/${id}`, { ...next, id, _position: event.position.toString() });
+      },
+    });
+    const d = deployment('staging');
+    const started = d.started('2026-04-01T10:00:00Z');
+    const succeeded = d.succeeded('2026-04-01T10:05:00Z');
+    await deliveryMetricsProjection.apply(started, contextFor(started));
+    dropCounters = true;
+    await deliveryMetricsProjection.apply(succeeded, contextFor(succeeded));
+    dropCounters = false;
+    await deliveryMetricsProjection.apply(succeeded, contextFor(succeeded)); // the replay
+    await deliveryMetricsProjection.apply(succeeded, contextFor(succeeded)); // and once more
+    expect(docs.get('delivery_metrics/staging')).toMatchObject({ deployments: 1, successes: 1, failures: 0 });
+  });
+});

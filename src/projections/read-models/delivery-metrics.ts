@@ -1,5 +1,6 @@
 import { parseStreamName } from '../../commands/stream-names.js';
 import { readMetadata } from '../../commands/metadata.js';
+import { positionKey } from '../../commands/positions.js';
 import type { Doc } from '../../readstore/port.js';
 import type { Projection } from '../projection.js';
 
@@ -20,10 +21,16 @@ export interface DeliveryCounters {
   lastDeploymentAt: string | null;
 }
 
+/**
+ * A deployment's environment and the positions of the events that first counted its success and
+ * its failure. Positions rather than flags: when a batch is replayed after the link was written but
+ * the counters were not, the event that set a position recognises itself and counts again (the
+ * counters document's own position guard keeps that from counting twice).
+ */
 interface DeploymentOutcome {
   environment: string;
-  succeeded: boolean;
-  failed: boolean;
+  succeededAt: string | null;
+  failedAt: string | null;
 }
 
 /**
@@ -34,7 +41,7 @@ interface DeploymentOutcome {
  */
 export const deliveryMetricsProjection: Projection = {
   name: 'delivery-metrics',
-  version: 1,
+  version: 2,
   collections: { delivery_metrics: [], delivery_deployments: [] },
   async apply(event, context) {
     if (!event.streamName.startsWith('deployment-')) return;
@@ -43,19 +50,26 @@ export const deliveryMetricsProjection: Projection = {
 
     if (event.type === 'DeploymentStarted') {
       const { environment } = event.data as { environment: string };
-      await context.update('delivery_deployments', deploymentId, () => ({ id: deploymentId, environment, succeeded: false, failed: false }));
+      await context.update('delivery_deployments', deploymentId, () => ({ id: deploymentId, environment, succeededAt: null, failedAt: null }));
       return;
     }
     const link = (await context.get('delivery_deployments', deploymentId)) as (Doc & DeploymentOutcome) | null;
     if (!link) return;
     const succeeded = event.type === 'DeploymentSucceeded';
     const failed = event.type === 'DeploymentFailed' || event.type === 'DeploymentRolledBack';
-    if ((succeeded && link.succeeded) || (failed && link.failed) || (!succeeded && !failed)) return;
+    if (!succeeded && !failed) return;
+    const position = positionKey(event.position);
+    const countedEarlier = (setAt: string | null) => setAt !== null && setAt < position;
+    if ((succeeded && countedEarlier(link.succeededAt)) || (failed && countedEarlier(link.failedAt))) return;
+    const firstOutcome = !countedEarlier(link.succeededAt) && !countedEarlier(link.failedAt);
 
-    await context.update('delivery_deployments', deploymentId, (doc) => ({ ...(doc ?? link), succeeded: link.succeeded || succeeded, failed: link.failed || failed }));
+    await context.update('delivery_deployments', deploymentId, (doc) => ({
+      ...(doc ?? link),
+      succeededAt: succeeded ? (link.succeededAt ?? position) : link.succeededAt,
+      failedAt: failed ? (link.failedAt ?? position) : link.failedAt,
+    }));
     await context.update('delivery_metrics', link.environment, (doc) => {
       const counters = (doc as (Doc & DeliveryCounters) | null) ?? emptyCounters(link.environment);
-      const firstOutcome = !link.succeeded && !link.failed;
       const next: DeliveryCounters = { ...counters, deployments: counters.deployments + (firstOutcome ? 1 : 0) };
       if (succeeded) {
         const day = at.slice(0, 10);
