@@ -4,7 +4,7 @@ import type { StoredEvent } from '../../src/eventstore/port.js';
 import type { Doc } from '../../src/readstore/port.js';
 import type { ProjectionContext } from '../../src/projections/projection.js';
 import { deliveryMetricsProjection, emptyCounters, type DeliveryCounters } from '../../src/projections/read-models/delivery-metrics.js';
-import { deliveryFigures } from '../../src/agents/monitoring/delivery-figures.js';
+import { deliveryFigures } from '../../src/projections/read-models/delivery-figures.js';
 
 /** The projection's documents in memory, applied event by event as the runner would. */
 async function project(events: StoredEvent[]): Promise<Map<string, Doc>> {

@@ -1,8 +1,8 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { environmentSchema } from '../../domain/shared/schemas.js';
 import { emptyCounters, type DeliveryCounters } from '../../projections/read-models/delivery-metrics.js';
-import { deliveryFigures, WINDOW_DAYS, type DeliveryFigures } from '../../agents/monitoring/delivery-figures.js';
-import { registerDeliveryGauges } from '../../agents/monitoring/delivery-gauges.js';
+import { deliveryFigures, WINDOW_DAYS, type DeliveryFigures } from '../../projections/read-models/delivery-figures.js';
+import { registerDeliveryGauges } from '../../observability/delivery-gauges.js';
 import type { AppDeps } from '../deps.js';
 import type { ApiEnv } from '../request-context.js';
 import { openapiRoute } from '../openapi-route.js';

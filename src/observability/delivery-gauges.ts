@@ -1,5 +1,5 @@
 import { Gauge, type Registry } from 'prom-client';
-import type { DeliveryFigures } from './delivery-figures.js';
+import type { DeliveryFigures } from '../projections/read-models/delivery-figures.js';
 
 /**
  * The DORA figures as Prometheus gauges, read from the monitoring read model at scrape time.

@@ -1,4 +1,4 @@
-import type { DeliveryCounters } from '../../projections/read-models/delivery-metrics.js';
+import type { DeliveryCounters } from './delivery-metrics.js';
 
 export const WINDOW_DAYS = 7;
 const DAY_MS = 86_400_000;
