@@ -7,40 +7,46 @@ import { consistencyQuery, documentSchema, pageQuery, pageSchema, ULID } from '.
 import { awaitConsistency, definedOnly, itemResponse, listResponse } from '../read-models.js';
 import { auditTimeRange } from '../audit-time-range.js';
 import { readModelRoutes } from './read-model-route.js';
+import { environmentSchema, ulidSchema } from '../../domain/shared/schemas.js';
+import { prioritySchema, requirementStatusSchema } from '../../domain/requirement/index.js';
+import { featureStatusSchema } from '../../domain/feature/index.js';
+import { buildStatusSchema } from '../../domain/build/index.js';
+import { deploymentStatusSchema } from '../../domain/deployment/index.js';
+import { incidentStatusSchema } from '../../domain/incident/index.js';
 
-const ulid = z.string().regex(ULID, 'must be a ULID');
-const environment = z.enum(['staging', 'production']);
+const ulid = ulidSchema;
+const environment = environmentSchema;
 
 export function registerQueryRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps): void {
   readModelRoutes(app, deps, {
     path: 'requirements',
     readModel: 'requirements',
     aggregateType: 'requirement',
-    filters: z.object({ status: z.enum(['captured', 'approved', 'rejected', 'withdrawn']).optional(), priority: z.enum(['low', 'medium', 'high', 'critical']).optional() }),
+    filters: z.object({ status: requirementStatusSchema.optional(), priority: prioritySchema.optional() }),
   });
   readModelRoutes(app, deps, {
     path: 'features',
     readModel: 'features',
     aggregateType: 'feature',
-    filters: z.object({ requirementId: ulid.optional(), status: z.enum(['active', 'deleted']).optional(), developer: z.string().max(200).optional() }),
+    filters: z.object({ requirementId: ulid.optional(), status: featureStatusSchema.optional(), developer: z.string().max(200).optional() }),
   });
   readModelRoutes(app, deps, {
     path: 'builds',
     readModel: 'builds',
     aggregateType: 'build',
-    filters: z.object({ featureId: ulid.optional(), status: z.string().max(50).optional() }),
+    filters: z.object({ featureId: ulid.optional(), status: buildStatusSchema.optional() }),
   });
   readModelRoutes(app, deps, {
     path: 'deployments',
     readModel: 'deployments',
     aggregateType: 'deployment',
-    filters: z.object({ buildId: ulid.optional(), environment: environment.optional(), status: z.string().max(50).optional() }),
+    filters: z.object({ buildId: ulid.optional(), environment: environment.optional(), status: deploymentStatusSchema.optional() }),
   });
   readModelRoutes(app, deps, {
     path: 'incidents',
     readModel: 'incidents',
     aggregateType: 'incident',
-    filters: z.object({ deploymentId: ulid.optional(), environment: environment.optional(), status: z.string().max(50).optional() }),
+    filters: z.object({ deploymentId: ulid.optional(), environment: environment.optional(), status: incidentStatusSchema.optional() }),
   });
 
   openapiRoute(
@@ -66,7 +72,7 @@ export function registerQueryRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps): vo
       path: '/api/testplans/{featureId}',
       tags: ['testplans'],
       summary: "A feature's generated test cases",
-      request: { params: z.object({ featureId: ulid.openapi({ param: { name: 'featureId', in: 'path' } }) }), query: consistencyQuery },
+      request: { params: z.object({ featureId: z.string().regex(ULID, 'must be a ULID').openapi({ param: { name: 'featureId', in: 'path' } }) }), query: consistencyQuery },
       responses: {
         200: { description: 'the test plan', content: { 'application/json': { schema: documentSchema } } },
         404: problemResponse('no test plan for that feature'),
