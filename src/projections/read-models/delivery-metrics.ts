@@ -41,7 +41,7 @@ interface DeploymentOutcome {
  */
 export const deliveryMetricsProjection: Projection = {
   name: 'delivery-metrics',
-  version: 2,
+  version: 1,
   collections: { delivery_metrics: [], delivery_deployments: [] },
   async apply(event, context) {
     if (!event.streamName.startsWith('deployment-')) return;
