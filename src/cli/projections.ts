@@ -97,7 +97,7 @@ async function rebuild(service: ProjectionService, target: string): Promise<numb
   });
   if (shown) bar.stop();
   if (!report.swapped) {
-    console.error('rebuild interrupted: run the same command again to resume it');
+    console.error('the rebuild stopped before the swap (interrupted, cancelled or taken over): run the same command again to resume it');
     return EXIT.interrupted;
   }
   for (const status of await service.status()) {

@@ -15,6 +15,7 @@ import { RebuildClaims, isUnowned, ownerId, type RebuildClaim, type RebuildProgr
 import { RebuildCoordinator } from './rebuild/rebuild-coordinator.js';
 import type { RebuildTarget, RebuildTimings } from './rebuild/rebuild-job.js';
 import { dropGeneration, dropOtherGenerations, type CleanupDeps } from './rebuild/generation-cleanup.js';
+import { Retirements } from './rebuild/retirements.js';
 import { ProjectionNotWritableError, RebuildConflictError, UnknownProjectionError } from './rebuild/rebuild-errors.js';
 
 export type { ProjectionStatus } from './projection-status.js';
@@ -74,7 +75,7 @@ export class ProjectionService {
   private readonly live = new Map<string, Generation>();
   private readonly runners = new Map<string, ProjectionRunner>();
   private readonly waiters = new Map<string, PositionWaiters>();
-  private readonly retirements = new Map<string, { timer: NodeJS.Timeout; done: Promise<void>; fire(): void }>();
+  private readonly retirements: Retirements;
   private readonly stalls: StallDetector;
   private readonly statusListeners: Array<(statuses: ProjectionStatus[]) => void> = [];
   private readonly policy: PoisonPolicy;
@@ -94,6 +95,7 @@ export class ProjectionService {
     this.parked = new ParkedEvents(readStore);
     this.claims = new RebuildClaims(readStore);
     this.cleanupDeps = { readStore, registry: this.registry, parked: this.parked };
+    this.retirements = new Retirements({ ...this.cleanupDeps, logger: options.logger }, options.retireAfterMs ?? 5_000, (name) => this.liveGenerationOf(name));
     this.stalls = new StallDetector(options.stallAfterMs ?? 30_000);
     this.policy = {
       maxAttempts: options.runner?.maxAttempts ?? DEFAULT_POISON_POLICY.maxAttempts,
@@ -151,7 +153,7 @@ export class ProjectionService {
     await Promise.all([...this.runners.values()].map((runner) => runner.stop()));
     this.runners.clear();
     // Generations waiting to be dropped are left to the next start's clean-up.
-    for (const retirement of this.retirements.values()) clearTimeout(retirement.timer);
+    this.retirements.cancel();
   }
 
   /** The live generation's collection for a logical read-model name, e.g. 'features'. */
@@ -237,10 +239,10 @@ export class ProjectionService {
       if (reporter) clearInterval(reporter);
     }
     onProgress?.(job.progress);
-    const report = { progress: job.progress, timings: job.timings, swapped: job.projections.length === 0 };
-    if (this.stopped) return report;
+    const report = { progress: job.progress, timings: job.timings, swapped: [...names].every((name) => job.swapped.includes(name)) };
+    if (!report.swapped || this.stopped) return report;
     watch.onBuilt?.();
-    await Promise.all([...this.retirements.values()].map((retirement) => retirement.done));
+    await this.retirements.settled();
     return report;
   }
 
@@ -303,7 +305,8 @@ export class ProjectionService {
       const lag = head === null ? 0 : Math.max(0, Number(head - (position ?? 0n)));
       const claim = claims.get(name) ?? null;
       const rebuild = this.rebuildStatus(claim);
-      const lastError = this.runners.get(name)?.lastError ?? entry?.lastError ?? null;
+      const runner = this.runners.get(name);
+      const lastError = runner ? runner.lastError : (entry?.lastError ?? null);
       statuses.push({
         name,
         version: generation.version,
@@ -423,7 +426,7 @@ export class ProjectionService {
   private async afterSwap(target: RebuildTarget): Promise<void> {
     this.live.set(target.projection.name, target.target);
     await this.switchRunner(target.projection, target.target);
-    this.scheduleRetirement(target.projection, target.from, Date.now());
+    this.retirements.schedule(target.projection, target.from, Date.now());
   }
 
   /** Another process swapped: follow it, and drop the old generation once its grace is over. */
@@ -432,37 +435,7 @@ export class ProjectionService {
     this.live.set(projection.name, generation);
     this.options.logger?.info({ projection: projection.name, generation: generationKey(generation) }, 'following a swap to a new generation');
     await this.switchRunner(projection, generation);
-    if (this.options.run && entry.retired) this.scheduleRetirement(projection, entry.retired, Date.parse(entry.swappedAt ?? '') || Date.now());
-  }
-
-  /** The old generation stays readable a moment for queries that resolved it just before the swap. */
-  private scheduleRetirement(projection: Projection, generation: Generation, swappedAt: number): void {
-    const key = `${projection.name}@${generationKey(generation)}`;
-    if (this.retirements.has(key)) return;
-    let fire = () => {};
-    const done = new Promise<void>((resolve) => {
-      fire = () => {
-        this.retire(projection, generation).finally(() => {
-          this.retirements.delete(key);
-          resolve();
-        });
-      };
-    });
-    const delay = Math.max(0, swappedAt + (this.options.retireAfterMs ?? 5_000) - Date.now());
-    // Not unref'd: a process that swapped stays up to drop the old generation (stop() cancels it).
-    const timer = setTimeout(() => fire(), delay);
-    this.retirements.set(key, { timer, done, fire });
-  }
-
-  private async retire(projection: Projection, generation: Generation): Promise<void> {
-    if (sameGeneration(this.liveGenerationOf(projection.name), generation)) return;
-    try {
-      await dropGeneration(this.cleanupDeps, projection, generation);
-      await this.registry.clearRetired(projection.name);
-      this.options.logger?.info({ projection: projection.name, generation: generationKey(generation) }, 'old generation dropped');
-    } catch (error) {
-      this.options.logger?.warn({ projection: projection.name, err: error }, 'dropping the old generation failed; the next start cleans it up');
-    }
+    if (this.options.run && entry.retired) this.retirements.schedule(projection, entry.retired, Date.parse(entry.swappedAt ?? '') || Date.now());
   }
 
   /** At start: drop generations a crash left behind (neither live, nor being built, nor within their grace). */
@@ -475,7 +448,7 @@ export class ProjectionService {
       const entry = entries.get(projection.name);
       if (entry?.retired) {
         keep.push(entry.retired);
-        this.scheduleRetirement(projection, entry.retired, Date.parse(entry.swappedAt ?? '') || Date.now());
+        this.retirements.schedule(projection, entry.retired, Date.parse(entry.swappedAt ?? '') || Date.now());
       }
       const dropped = await dropOtherGenerations(this.cleanupDeps, projection, keep);
       if (dropped.length > 0) this.options.logger?.info({ projection: projection.name, dropped }, 'dropped generations left behind');

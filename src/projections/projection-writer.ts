@@ -31,6 +31,9 @@ export interface BatchResult {
  */
 export class ProjectionWriter {
   private _checkpoint: bigint | null = null;
+  /** Changes applied but not written yet, and the position they reach. */
+  private unit: UnitOfWork | null = null;
+  private appliedUpTo: bigint | null = null;
   private absences: AbsenceOracle | undefined;
   private fence: (() => Promise<void>) | null = null;
   private readonly stores = new Map<string, ReadCollection>();
@@ -83,10 +86,16 @@ export class ProjectionWriter {
     this.fence = check;
   }
 
-  /** Reads the stored checkpoint; the writer goes on from there. */
+  /** Reads the stored checkpoint; the writer goes on from there (unwritten changes are dropped). */
   async load(): Promise<bigint | null> {
     this._checkpoint = (await this.registry.checkpoint(this.name, this.generation))?.position ?? null;
+    this.discard();
     return this._checkpoint;
+  }
+
+  /** Documents held by the changes not written yet: what commit() would write, and their reads. */
+  get heldDocuments(): number {
+    return this.unit?.heldDocuments ?? 0;
   }
 
   /** Creates the collections without their secondary indexes (a rebuild adds those at the end). */
@@ -102,21 +111,51 @@ export class ProjectionWriter {
 
   /** Applies the batch (ordered by position) and saves the checkpoint after its last event. */
   async applyBatch(events: StoredEvent[]): Promise<BatchResult> {
+    const result = await this.apply(events);
+    await this.commit();
+    return result;
+  }
+
+  /**
+   * Applies the batch in memory, on top of what earlier batches applied since the last commit:
+   * a rebuild writes a document touched by many batches (an environment, a build) once.
+   */
+  async apply(events: StoredEvent[]): Promise<BatchResult> {
+    const reached = this.appliedUpTo ?? this._checkpoint;
     const last = events.at(-1);
-    if (!last || (this._checkpoint !== null && last.position <= this._checkpoint)) return { applied: 0, parked: 0 };
-    const unit = new UnitOfWork((logical) => this.store(logical), { absences: this.absences });
+    if (!last || (reached !== null && last.position <= reached)) return { applied: 0, parked: 0 };
+    const unit = (this.unit ??= new UnitOfWork((logical) => this.store(logical), { absences: this.absences }));
     let applied = 0;
     let parked = 0;
-    for (const event of events) {
-      if (this._checkpoint !== null && event.position <= this._checkpoint) continue;
-      applied++;
-      if (!(await this.applyWithRetry(unit, event))) parked++;
+    try {
+      for (const event of events) {
+        if (reached !== null && event.position <= reached) continue;
+        applied++;
+        if (!(await this.applyWithRetry(unit, event))) parked++;
+      }
+    } catch (error) {
+      this.discard();
+      throw error;
     }
+    this.appliedUpTo = last.position;
+    return { applied, parked };
+  }
+
+  /** Writes what was applied, then moves the checkpoint past it. */
+  async commit(): Promise<void> {
+    if (!this.unit || this.appliedUpTo === null) return;
+    const { unit, appliedUpTo } = this;
+    // Whatever happens next, the changes are not kept: a failure replays from the checkpoint.
+    this.discard();
     await this.fence?.();
     await unit.flush();
-    await this.registry.saveCheckpoint(this.name, this.generation, last.position);
-    this._checkpoint = last.position;
-    return { applied, parked };
+    await this.registry.saveCheckpoint(this.name, this.generation, appliedUpTo);
+    this._checkpoint = appliedUpTo;
+  }
+
+  private discard(): void {
+    this.unit = null;
+    this.appliedUpTo = null;
   }
 
   /** True when applied; false when the event was parked. */

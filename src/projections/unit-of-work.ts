@@ -74,6 +74,13 @@ export class UnitOfWork {
     }
   }
 
+  /** Documents read or changed (each at most once), until the next flush. */
+  get heldDocuments(): number {
+    let count = 0;
+    for (const buffer of this.buffers.values()) count += buffer.docs.size;
+    return count;
+  }
+
   async flush(): Promise<void> {
     for (const [logical, buffer] of this.buffers) {
       if (buffer.dirty.size === 0) continue;

@@ -4,7 +4,7 @@ import type { Projection } from '../../src/projections/projection.js';
 import { allProjections } from '../../src/projections/read-models/index.js';
 import { RebuildConflictError, UnknownProjectionError } from '../../src/projections/rebuild/rebuild-errors.js';
 import { appendDeliveryLog } from '../../bench/rebuild-log.js';
-import { appendNumbered, eventually, freshReplay, service, snapshot, TempStores } from './support/stores.js';
+import { appendNumbered, eventually, FIRST_BUILD_COLLECTION, freshReplay, generationsAfter, service, snapshot, TempStores } from './support/stores.js';
 import { countingProjection } from './support/test-projections.js';
 
 let stores: TempStores;
@@ -67,12 +67,12 @@ describe('blue-green rebuild', () => {
     expect(queries.auditCounts[0]).toBeGreaterThanOrEqual(auditBefore);
     expect(queries.auditCounts).toEqual([...queries.auditCounts].sort((a, b) => a - b));
     const statuses = await running.status();
-    expect(statuses.map((status) => status.generation)).toEqual(projections.map(() => 'v1_b1'));
+    expect(statuses.map((status) => status.generation)).toEqual(generationsAfter(projections, 1));
     expect(statuses.every((status) => status.rebuild === null && status.lastRebuild?.status === 'swapped')).toBe(true);
     // Each new generation had read the whole log as it was when asked before it was swapped in.
     expect(statuses.map((status) => status.lastRebuild!.events >= headAtRequest)).toEqual(projections.map(() => true));
     expect(await snapshot(running, logicalNames(projections))).toEqual(await freshReplay(stores, projections));
-    await eventually(async () => !(await stores.readStore.listCollections()).some((name) => /^rm_.*_v1$/.test(name)), 'the old generation dropped');
+    await eventually(async () => !(await stores.readStore.listCollections()).some((name) => FIRST_BUILD_COLLECTION.test(name)), 'the old generation dropped');
   });
 
   it('refuses a second rebuild of a projection while one is requested or running, and claims nothing for `all` then', async () => {
@@ -87,6 +87,37 @@ describe('blue-green rebuild', () => {
     expect(conflict).toBeInstanceOf(RebuildConflictError);
     expect((conflict as RebuildConflictError).projections).toEqual(['a']);
     expect((await running.status()).map((status) => status.rebuild?.state ?? null)).toEqual(['requested', null]);
+  });
+
+  it('a cancelled rebuild leaves the live generation as it was, drops what was built, and its builder writes nothing more', async () => {
+    await appendNumbered(stores.events, 'n', 40);
+    let open = () => {};
+    let reached = false;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const counter = countingProjection();
+    const gated: Projection = {
+      ...counter,
+      async apply(event, context) {
+        if ((event.data as { n: number }).n === 30) {
+          reached = true;
+          await gate;
+        }
+        await counter.apply(event, context);
+      },
+    };
+    running = service(stores, [gated], { run: false, rebuild: { batchSize: 10 } });
+    await running.start();
+    const built = running.rebuildHere('counter');
+    await eventually(async () => reached, 'the rebuild under way');
+
+    expect(await running.cancelRebuild('all')).toEqual(['counter']);
+    open();
+    const report = await built;
+
+    expect(report.swapped).toBe(false);
+    expect((await running.status())[0]).toMatchObject({ generation: 'v1', rebuild: null });
+    expect((await stores.readStore.listCollections()).filter((name) => name.startsWith('rm_counter_counts_v1_b'))).toEqual([]);
+    expect(await running.cancelRebuild('counter')).toEqual([]);
   });
 
   it('an unknown projection name is refused', async () => {

@@ -7,10 +7,11 @@ import { openSqliteEventStore } from '../../src/eventstore/sqlite/index.js';
 import { openEmbeddedReadStore } from '../../src/readstore/embedded/index.js';
 import { allProjections } from '../../src/projections/read-models/index.js';
 import { RebuildClaims } from '../../src/projections/rebuild/rebuild-claims.js';
+import { ProjectionRegistry } from '../../src/projections/projection-registry.js';
 import type { EventStore } from '../../src/eventstore/port.js';
 import type { ReadStore } from '../../src/readstore/port.js';
 import { appendDeliveryLog } from '../../bench/rebuild-log.js';
-import { eventually, replayInto, service, snapshot } from './support/stores.js';
+import { eventually, FIRST_BUILD_COLLECTION, generationsAfter, replayInto, service, snapshot } from './support/stores.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 let dataDir: string;
@@ -50,19 +51,20 @@ function cli(...args: string[]): { child: ChildProcess; done: Promise<{ code: nu
 describe('npm run projections', () => {
   it('rebuild killed midway, then run again: the live version served throughout, and the second run resumes, swaps and exits 0 with the state of a fresh replay', { timeout: 120_000 }, async () => {
     const logicals = allProjections().flatMap((projection) => Object.keys(projection.collections));
-    const claims = new RebuildClaims(stores.readStore);
-    const first = cli('rebuild', 'all', '--batch-size', '20');
+    const first = cli('rebuild', 'all', '--batch-size', '10');
     const head = Number(await stores.events.headPosition());
+    const registry = new ProjectionRegistry(stores.readStore);
+    // Under way, with something saved: every new generation has a checkpoint, none past the middle.
     await eventually(async () => {
-      const progress = (await claims.get('audit'))?.progress;
-      return progress !== null && progress !== undefined && Number(progress.position) > 0 && Number(progress.position) < head / 2;
+      const checkpoints = await Promise.all(allProjections().map((projection) => registry.checkpoint(projection.name, { version: projection.version, build: 1 })));
+      return checkpoints.every((checkpoint) => checkpoint !== null && Number(checkpoint.position) < head / 2);
     }, 'the first run to be under way', 60_000);
     first.child.kill('SIGKILL');
     expect((await first.done).signal).toBe('SIGKILL');
 
     const observer = service(stores, allProjections(), { run: false });
     await observer.start();
-    expect((await observer.status()).map((status) => status.generation)).toEqual(allProjections().map(() => 'v1'));
+    expect((await observer.status()).map((status) => status.generation)).toEqual(generationsAfter(allProjections(), 0));
     expect(await observer.collection('audit').count({})).toBe(head);
     await observer.stop();
 
@@ -75,7 +77,7 @@ describe('npm run projections', () => {
 
     const status = await cli('status').done;
     expect(status.code).toBe(0);
-    expect(status.stdout.split('\n').filter((line) => /\sv1_b1\s/.test(line))).toHaveLength(allProjections().length);
+    expect(status.stdout.split('\n').filter((line) => /\sv\d+_b1\s/.test(line))).toHaveLength(allProjections().length);
 
     const after = service(stores, allProjections(), { run: false });
     await after.start();
@@ -89,7 +91,7 @@ describe('npm run projections', () => {
     } finally {
       await replayStore.close();
     }
-    expect((await stores.readStore.listCollections()).filter((name) => /^rm_.*_v1$/.test(name))).toEqual([]);
+    expect((await stores.readStore.listCollections()).filter((name) => FIRST_BUILD_COLLECTION.test(name))).toEqual([]);
   });
 
   it('refuses, with exit code 3, a rebuild that a live process is running, and 2 for an unknown projection', { timeout: 60_000 }, async () => {

@@ -6,7 +6,7 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 import { allProjections } from '../../src/projections/read-models/index.js';
 import { openEmbeddedReadStore } from '../../src/readstore/embedded/index.js';
 import { appendDeliveryLog } from '../../bench/rebuild-log.js';
-import { appendNumbered, eventually, replayInto, snapshot } from './support/stores.js';
+import { appendNumbered, eventually, generationsAfter, replayInto, snapshot } from './support/stores.js';
 import { poisonableProjection } from './support/test-projections.js';
 
 let api: TestApp | null = null;
@@ -114,7 +114,7 @@ describe('projection operations over HTTP', () => {
     await eventually(async () => {
       const items = (await api!.request('GET', '/api/projections')).body.items as Array<{ status: string; generation: string; rebuild: unknown }>;
       for (const item of items) seen.add(item.status);
-      return items.every((item) => item.generation === 'v1_b1' && item.rebuild === null);
+      return items.every((item, i) => item.generation === generationsAfter(allProjections(), 1)[i] && item.rebuild === null);
     }, 'every projection swapped', 30_000);
     await eventually(async () => client.requests > 60, 'more requests after the swap');
     await client.stop();

@@ -42,7 +42,17 @@ interface Member {
   target: RebuildTarget;
   writer: ProjectionWriter;
   indexed: boolean;
+  pagesSinceCommit: number;
 }
+
+/**
+ * Documents the projections of a job may hold between commits. Writing a projection once per
+ * several pages rather than each page writes each hot document (an environment with its
+ * release history, a build) once instead of many times; the budget keeps memory flat.
+ */
+const HELD_DOCUMENTS_BUDGET = 40_000;
+/** Bounds what a crash makes the rebuild do again, and how stale a checkpoint gets. */
+const MAX_PAGES_BETWEEN_COMMITS = 40;
 
 /** Where a rebuild's time went, in milliseconds: what the benchmark prints. */
 export interface RebuildTimings {
@@ -70,6 +80,9 @@ export class RebuildJob {
   private current: RebuildProgress | null = null;
   private _lastError: string | null = null;
   readonly timings: RebuildTimings = { waitingForLog: 0, indexing: 0, projections: {} };
+  /** Projections swapped in by this job, and those it left to another process or a cancel. */
+  readonly swapped: string[] = [];
+  readonly left: string[] = [];
 
   constructor(
     private readonly deps: RebuildJobDeps,
@@ -78,7 +91,7 @@ export class RebuildJob {
     this.pending = targets.map((target) => {
       const writer = new ProjectionWriter(deps.readStore, deps.registry, deps.parked, target.projection, target.target, deps.policy, deps.logger);
       writer.fenceWith(() => deps.claims.assertOwned(target.projection.name, deps.owner));
-      return { target, writer, indexed: false };
+      return { target, writer, indexed: false, pagesSinceCommit: 0 };
     });
   }
 
@@ -134,13 +147,14 @@ export class RebuildJob {
           await yieldToEventLoop();
           for (const member of [...this.pending]) {
             const started = performance.now();
-            if (!(await this.applyOrLeave(member, page))) continue;
-            const name = member.target.projection.name;
-            this.timings.projections[name] = (this.timings.projections[name] ?? 0) + performance.now() - started;
+            if (await this.applyOrLeave(member, page)) member.pagesSinceCommit++;
+            this.timeSpent(member, started);
           }
+          await this.commitOverBudget();
           processed += page.length;
         } else {
           head = after;
+          for (const member of [...this.pending]) await this.commitOrLeave(member);
           phase = this.pending.some((member) => !member.indexed) ? 'indexing' : 'swapping';
           this.current = rebuildProgress({ startPosition, position: after, head, processed, elapsedMs: Date.now() - startedAt, phase });
           if (phase === 'indexing') await this.buildIndexes();
@@ -168,7 +182,11 @@ export class RebuildJob {
       }
     }
     if (this.stopped) {
-      for (const member of this.pending) await this.deps.claims.letGo(member.target.projection.name, this.deps.owner).catch(() => {});
+      for (const member of [...this.pending]) {
+        // Keep what was built so far: the rebuild resumes from here.
+        await this.commitOrLeave(member).catch(() => {});
+        await this.deps.claims.letGo(member.target.projection.name, this.deps.owner).catch(() => {});
+      }
     }
   }
 
@@ -189,7 +207,7 @@ export class RebuildJob {
   /** False when the rebuild was taken over or cancelled meanwhile: then this job leaves it alone. */
   private async applyOrLeave(member: Member, page: StoredEvent[]): Promise<boolean> {
     try {
-      await member.writer.applyBatch(page);
+      await member.writer.apply(page);
       return true;
     } catch (error) {
       if (!(error instanceof LostClaimError)) throw error;
@@ -198,7 +216,37 @@ export class RebuildJob {
     }
   }
 
+  private async commitOrLeave(member: Member): Promise<void> {
+    const started = performance.now();
+    try {
+      await member.writer.commit();
+      member.pagesSinceCommit = 0;
+    } catch (error) {
+      if (!(error instanceof LostClaimError)) throw error;
+      this.leave(member);
+    } finally {
+      this.timeSpent(member, started);
+    }
+  }
+
+  /** Writes the projections holding the most documents until under budget, and any held too long. */
+  private async commitOverBudget(): Promise<void> {
+    let held = this.pending.reduce((sum, member) => sum + member.writer.heldDocuments, 0);
+    const largestFirst = [...this.pending].sort((a, b) => b.writer.heldDocuments - a.writer.heldDocuments);
+    for (const member of largestFirst) {
+      if (held <= HELD_DOCUMENTS_BUDGET && member.pagesSinceCommit < MAX_PAGES_BETWEEN_COMMITS) continue;
+      held -= member.writer.heldDocuments;
+      await this.commitOrLeave(member);
+    }
+  }
+
+  private timeSpent(member: Member, since: number): void {
+    const name = member.target.projection.name;
+    this.timings.projections[name] = (this.timings.projections[name] ?? 0) + performance.now() - since;
+  }
+
   private leave(member: Member): void {
+    this.left.push(member.target.projection.name);
     this.deps.logger?.warn({ projection: member.target.projection.name }, 'rebuild no longer owned by this process (cancelled or taken over); leaving it');
     this.pending = this.pending.filter((other) => other !== member);
   }
@@ -267,6 +315,7 @@ export class RebuildJob {
     await this.deps.registry.swap(name, target.from, target.target, outcome);
     await this.deps.claims.release(name);
     this.pending = this.pending.filter((other) => other !== member);
+    this.swapped.push(name);
     this.deps.logger?.info(
       { projection: name, from: generationKey(target.from), to: outcome.generation, events: outcome.events, eventsPerSecond: outcome.eventsPerSecond },
       'projection rebuilt and swapped in',

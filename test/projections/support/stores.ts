@@ -8,6 +8,7 @@ import type { Doc, ReadStore } from '../../../src/readstore/port.js';
 import { openSqliteEventStore } from '../../../src/eventstore/sqlite/index.js';
 import { openEmbeddedReadStore } from '../../../src/readstore/embedded/index.js';
 import type { Projection } from '../../../src/projections/projection.js';
+import { generationKey } from '../../../src/projections/projection-generation.js';
 import { ProjectionService, type ProjectionServiceOptions } from '../../../src/projections/projection-service.js';
 
 export const silent = pino({ level: 'silent' });
@@ -95,3 +96,11 @@ export async function eventually<T>(probe: () => Promise<T | undefined | false>,
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/** Each projection's generation key after `build` rebuilds from a fresh start: `v1`, `v1_b1`, `v2_b1`... */
+export function generationsAfter(projections: Projection[], build: number): string[] {
+  return projections.map((projection) => generationKey({ version: projection.version, build }));
+}
+
+/** Physical collections of build 0 (`rm_<logical>_v<n>`): what a first rebuild swaps out. */
+export const FIRST_BUILD_COLLECTION = /^rm_.*_v\d+$/;
