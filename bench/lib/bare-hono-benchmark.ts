@@ -20,7 +20,7 @@ export async function benchmarkBareHono(settings: BenchSettings, log: (line: str
       await runLoad(server.url, { connections, seconds: settings.BENCH_WARMUP_SECONDS }, request);
     }
     log(`(b) bare Hono: ${connections} connections for ${settings.BENCH_SECONDS} s`);
-    return await runLoad(server.url, { connections, seconds: settings.BENCH_SECONDS }, request);
+    return await runLoad(server.url, { connections, seconds: settings.BENCH_SECONDS }, request, server.cpuSeconds);
   } finally {
     await server.stop();
   }

@@ -1,10 +1,13 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { processCpuSeconds } from './process-cpu.js';
 import { readyMessageSchema, type StopMessage } from './servers/child-protocol.js';
 
 export interface ChildServer {
   /** http://127.0.0.1:<port>, so clients never try ::1 first. */
   url: string;
+  /** CPU seconds the server process has used so far (null where the OS does not say). */
+  cpuSeconds(): number | null;
   stop(): Promise<void>;
 }
 
@@ -28,6 +31,7 @@ export async function startChildServer(script: string, env: NodeJS.ProcessEnv): 
   const port = await waitForReady(child, script);
   return {
     url: `http://127.0.0.1:${port}`,
+    cpuSeconds: () => (child.pid === undefined ? null : processCpuSeconds(child.pid)),
     stop: () => stopChild(child),
   };
 }

@@ -43,7 +43,7 @@ export async function benchmarkLedger(settings: BenchSettings, dataDir: string, 
       warmup = await runLoad(server.url, { connections, seconds: settings.BENCH_WARMUP_SECONDS }, request);
     }
     log(`(a) ledger: ${connections} connections for ${settings.BENCH_SECONDS} s`);
-    const load = await runLoad(server.url, { connections, seconds: settings.BENCH_SECONDS }, request);
+    const load = await runLoad(server.url, { connections, seconds: settings.BENCH_SECONDS }, request, server.cpuSeconds);
     return { seededFeatures: seeded.featureIds.length, warmup, load };
   } finally {
     await server.stop();

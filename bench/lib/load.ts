@@ -15,14 +15,21 @@ export interface LoadFigures {
   /** Connection errors, timeouts included. */
   errors: number;
   statusCodes: Record<string, number>;
+  /** Server CPU milliseconds per 2xx response; null when the server's CPU time is unknown. */
+  serverCpuMsPerOk: number | null;
 }
 
-/** One autocannon run with the settings shared by every benchmark, so their figures compare. */
+/**
+ * One autocannon run with the settings shared by every benchmark, so their figures compare.
+ * `serverCpuSeconds` reads the server's CPU time, to tell what each response cost it.
+ */
 export async function runLoad(
   url: string,
   settings: LoadSettings,
   request: { headers: Record<string, string>; requests: autocannon.RequestSpec[] },
+  serverCpuSeconds: () => number | null = () => null,
 ): Promise<LoadFigures> {
+  const cpuBefore = serverCpuSeconds();
   const result = await autocannon({
     url,
     connections: settings.connections,
@@ -31,6 +38,8 @@ export async function runLoad(
     headers: request.headers,
     requests: request.requests,
   });
+  const cpuAfter = serverCpuSeconds();
+  const serverCpuMsPerOk = cpuBefore !== null && cpuAfter !== null && result['2xx'] > 0 ? ((cpuAfter - cpuBefore) * 1000) / result['2xx'] : null;
   const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([status, { count }]) => [status, Number(count)]));
   const responses = Object.values(statusCodes).reduce((sum, count) => sum + count, 0);
   return {
@@ -41,5 +50,6 @@ export async function runLoad(
     non2xx: result.non2xx,
     errors: result.errors,
     statusCodes,
+    serverCpuMsPerOk,
   };
 }

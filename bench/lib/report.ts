@@ -1,6 +1,7 @@
 import type { BenchSummary } from './summary.js';
 
 const integer = (value: number) => Math.round(value).toLocaleString('en-US');
+const cpuMs = (value: number | null) => (value === null ? '?' : `${value.toFixed(3)} ms`);
 const ms = (value: number) => `${value.toFixed(value < 10 ? 1 : 0)} ms`;
 
 /** The human-readable figures; the JSON summary follows them on its own line. */
@@ -24,6 +25,12 @@ export function formatReport(summary: BenchSummary): string {
     ...table,
     '',
     `ratio a/b: ${summary.ratio.toFixed(3)} (goal >= ${summary.ratioGoal}): ${ratioVerdict}`,
+    ...(summary.cpuRatio === null
+      ? []
+      : [
+          `server CPU per response: ${cpuMs(ledger.serverCpuMsPerOk)} per command, ${cpuMs(bareHono.serverCpuMsPerOk)} per bare request: ` +
+            `CPU ratio ${summary.cpuRatio.toFixed(3)} (steadier than a/b when the machine is busy)`,
+        ]),
     `(c) replay: ${integer(replay.events)} events through ${replay.projections} projections in ${replay.seconds.toFixed(2)} s: ` +
       `${integer(replay.eventsPerSecond)} events/s (${integer(replay.eventsPerSecond * replay.projections)} projection applies/s)`,
     `    rebuilt ${integer(replay.features)} features from ${integer(replay.featuresInLog)} FeatureCreated events ` +

@@ -11,6 +11,12 @@ export interface BenchSummary {
   bareHono: Omit<LoadFigures, 'okPerSecond'> & { requestsPerSecond: number };
   /** Ledger commands/s over bare Hono requests/s. */
   ratio: number;
+  /**
+   * Server CPU per bare Hono request over server CPU per ledger command (null without /proc).
+   * The throughput ratio moves with how much CPU the load generator gets on a busy machine;
+   * this one barely does, so it is the steadier figure to compare runs with.
+   */
+  cpuRatio: number | null;
   ratioGoal: number;
   replay: ReplayFigures & {
     /** Features the clients saw created (seeded, and 201s during the loads). */
@@ -34,10 +40,15 @@ export function summarize(settings: BenchSettings, ledger: LedgerBenchmark, bare
     ledger: { commandsPerSecond: ledger.load.okPerSecond, ...withoutRate(ledger.load) },
     bareHono: { requestsPerSecond: bareHono.okPerSecond, ...withoutRate(bareHono) },
     ratio: bareHono.okPerSecond > 0 ? ledger.load.okPerSecond / bareHono.okPerSecond : 0,
+    cpuRatio: cpuRatio(ledger.load.serverCpuMsPerOk, bareHono.serverCpuMsPerOk),
     ratioGoal: RATIO_GOAL,
     replay: { ...replay, acknowledgedFeatures },
     problems: findProblems(ledger, bareHono, replay, acknowledgedFeatures),
   };
+}
+
+function cpuRatio(ledgerMs: number | null, bareMs: number | null): number | null {
+  return ledgerMs !== null && bareMs !== null && ledgerMs > 0 ? bareMs / ledgerMs : null;
 }
 
 /** The summary names each rate for what it counts (commands, requests) instead. */
