@@ -10,6 +10,10 @@ import type { ApiEnv } from './request-context.js';
 
 const RECORDS = '_idempotency';
 const KEY = /^[\x21-\x7e]{1,200}$/;
+/** A reservation another process holds is taken as in flight for this long, then as abandoned. */
+const IN_FLIGHT_MS = 30_000;
+/** Tells this process's reservations from those of other API processes sharing the read store. */
+const PROCESS_ID = newUlid();
 
 interface StoredResponse {
   status: number;
@@ -21,9 +25,12 @@ interface StoredResponse {
 /**
  * Idempotency-Key (scoped to the actor): the first request reserves the key with its body's
  * fingerprint and the command id it will use; a retry with the same body gets the first response
- * and appends nothing; another body under the same key is 422. Racing duplicates are serialised
- * in-process; a reservation left by a crash is settled from the command log, which knows whether
- * that command id appended anything.
+ * and appends nothing; another body under the same key is 422.
+ * - Racing duplicates are serialised in this process; another process's live reservation is a
+ *   409 with Retry-After (the reservation is an insert-if-absent, so only one process holds it).
+ * - When the outcome is unknown (a 5xx: the append may have landed, e.g. after a timeout) or the
+ *   process died, the reservation stays, and the retry settles it from the command log, which
+ *   knows whether that command id appended anything, before it runs the command again.
  */
 export function idempotency(deps: AppDeps): MiddlewareHandler<ApiEnv> {
   const lock = new KeyedLock();
@@ -39,25 +46,34 @@ export function idempotency(deps: AppDeps): MiddlewareHandler<ApiEnv> {
     const fingerprint = sha256(`${c.req.method} ${c.req.path}\n${await c.req.text()}`);
 
     return lock.run(id, async () => {
-      const existing = await records(deps.readStore).get(id);
+      const reservation = { id, actor, fingerprint, commandId: newUlid(), owner: PROCESS_ID, reservedAt: new Date().toISOString() };
+      // Insert-if-absent; a racing insert from another process may fail on the duplicate id instead.
+      const matched = await records(deps.readStore)
+        .update(id, { $setOnInsert: reservation }, { upsert: true })
+        .then((result) => result.matched, () => true);
+      const existing = matched ? await records(deps.readStore).get(id) : null;
       if (existing && existing.fingerprint !== fingerprint) {
         return problem(422, `Idempotency-Key '${key}' was already used with a different request`);
       }
       if (existing?.response) return replay(existing.response as StoredResponse);
-      const commandId = typeof existing?.commandId === 'string' ? existing.commandId : newUlid();
+      const commandId = existing ? String(existing.commandId) : reservation.commandId;
       if (existing) {
-        // Reserved but never answered: the process stopped mid-command. Did it append?
+        const heldElsewhere = existing.owner !== PROCESS_ID && Date.now() - Date.parse(String(existing.reservedAt)) < IN_FLIGHT_MS;
+        if (heldElsewhere) {
+          return problem(409, `a request with Idempotency-Key '${key}' is still in progress; retry shortly`, { headers: { 'retry-after': '1' } });
+        }
+        // Reserved but never answered here: did that command append? Then that is the answer.
         const settled = await settleFromCommandLog(deps, commandId);
         if (settled) {
           await records(deps.readStore).update(id, { $set: { response: settled } });
           return replay(settled);
         }
-      } else {
-        await records(deps.readStore).put({ id, actor, fingerprint, commandId, createdAt: new Date().toISOString() });
+        await records(deps.readStore).update(id, { $set: { owner: PROCESS_ID, reservedAt: new Date().toISOString() } });
       }
       c.set('commandId', commandId);
       await next();
       const response = c.res;
+      if (response.status >= 500) return response; // outcome unknown: the reservation stays
       if (!isFinal(response.status)) {
         await records(deps.readStore).delete(id);
         return response;
@@ -74,9 +90,9 @@ export function idempotency(deps: AppDeps): MiddlewareHandler<ApiEnv> {
   };
 }
 
-/** Outcomes worth replaying; 409, 429 and 5xx are transient: a retry should run again. */
+/** Outcomes worth replaying; a 409 or 429 appended nothing, so a retry should run again. */
 function isFinal(status: number): boolean {
-  return status < 500 && status !== 409 && status !== 429;
+  return status !== 409 && status !== 429;
 }
 
 function replay(stored: StoredResponse): Response {

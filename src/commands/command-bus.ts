@@ -1,4 +1,3 @@
-import { newUlid } from './new-ulid.js';
 import type { EventStore } from '../eventstore/port.js';
 import { aggregateHandlers, type AnyCommand } from './aggregates.js';
 import { executeCommand, type CommandResult } from './execute-command.js';
@@ -9,7 +8,10 @@ import { streamName } from './stream-names.js';
 
 export interface CommandRequest {
   aggregateType: string;
-  /** Omitted for creating commands: a new ULID is assigned. */
+  /**
+   * Omitted for creating commands: the new aggregate takes the command's id, so running the same
+   * command again targets the same stream and cannot create a second aggregate.
+   */
   id?: string;
   command: AnyCommand;
   context: CommandContext;
@@ -33,7 +35,7 @@ export class CommandBus {
     const handler = aggregateHandlers[request.aggregateType];
     if (!handler) throw new Error(`unknown aggregate type ${request.aggregateType}`);
     const creates = handler.creates.includes(request.command.type);
-    const id = request.id ?? newUlid();
+    const id = request.id ?? request.context.commandId;
     const execute = () => executeCommand(this.events, handler.decider, {
       id,
       command: request.command,

@@ -53,6 +53,14 @@ export async function executeCommand<State, Command, Event extends DomainEvent, 
 
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const loaded = await loadAggregate(store, decider, id, {}, options.cache);
+    // A command id appends at most once to a stream: running it again (a retry whose first
+    // outcome was unknown, e.g. after a timeout) answers with what it appended the first time.
+    const earlier = loaded.events.filter((event) => event.metadata.commandId === context.commandId);
+    if (earlier.length > 0) {
+      const last = earlier[earlier.length - 1]!;
+      const types = earlier.map((event) => event.type);
+      return result(decider.aggregateType, id, last.revision, last.position, context, types, earlier[0]!.revision === 0);
+    }
     if (loaded.revision < 0 && !options.creates) throw new AggregateNotFoundError(decider.aggregateType, id);
     if (context.expectedRevision !== undefined && context.expectedRevision !== loaded.revision) {
       throw new RevisionMismatchError(context.expectedRevision, loaded.revision);
