@@ -7,7 +7,8 @@ import * as deployment from '../domain/deployment/index.js';
 import * as incident from '../domain/incident/index.js';
 import * as testplan from '../domain/testplan/index.js';
 import * as pipeline from '../domain/pipeline/index.js';
-import { loadDeploymentStartFacts } from './facts/deployment-facts.js';
+import { loadDeploymentStartFacts, reserveEnvironment, type DeploymentStartFacts } from './facts/deployment-facts.js';
+import type { EventMetadata } from './metadata.js';
 import { loadAggregate, type LoadedAggregate } from './load-aggregate.js';
 import { revertFacts } from './facts/revert-facts.js';
 
@@ -31,6 +32,11 @@ export interface AggregateHandler {
   serializeBy?(command: AnyCommand): string | undefined;
   /** Facts about other aggregates, read from the event store (never from read models). */
   loadFacts(events: EventStore, command: AnyCommand, loaded: LoadedAggregate<any>): Promise<unknown>;
+  /**
+   * Runs after the decision and before its events are appended; a WrongExpectedRevisionError
+   * makes the command decide again. Deployment starts reserve their environment here.
+   */
+  beforeAppend?(events: EventStore, command: AnyCommand, id: string, facts: unknown, metadata: EventMetadata): Promise<void>;
   touchedFields(event: DomainEvent): string[];
   compensate(events: DomainEvent[], stateBefore: any, stateNow: any): DomainEvent[];
 }
@@ -75,9 +81,15 @@ export const aggregateHandlers: Record<string, AggregateHandler> = {
   deployment: {
     decider: deployment.deploymentDecider as AnyDecider,
     creates: ['start'],
+    // Reservations make starts safe across processes; queueing them here saves retries.
     serializeBy: (command) => (command.type === 'start' ? `environment:${(command.data as { environment: string }).environment}` : undefined),
-    loadFacts: async (events, command) =>
-      command.type === 'start' ? loadDeploymentStartFacts(events, command.data as { buildId: string; environment: string }) : undefined,
+    loadFacts: async (events, command, loaded) =>
+      command.type === 'start' ? loadDeploymentStartFacts(events, command.data as { buildId: string; environment: string }, loaded.id) : undefined,
+    beforeAppend: async (events, command, id, facts, metadata) => {
+      if (command.type !== 'start') return;
+      const start = command.data as { buildId: string; environment: string; version: string };
+      await reserveEnvironment(events, start, id, facts as DeploymentStartFacts, metadata);
+    },
     touchedFields: deployment.touchedFields as AggregateHandler['touchedFields'],
     compensate: deployment.compensate as AggregateHandler['compensate'],
   },

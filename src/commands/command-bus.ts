@@ -43,6 +43,7 @@ export class CommandBus {
       context: request.context,
       creates,
       loadFacts: (loaded) => handler.loadFacts(this.events, request.command, loaded),
+      beforeAppend: handler.beforeAppend && ((facts, metadata) => handler.beforeAppend!(this.events, request.command, id, facts, metadata)),
       cache: this.cache,
     });
     // A new id is this command's alone: nothing to queue behind.

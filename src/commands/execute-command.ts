@@ -33,6 +33,8 @@ export interface ExecuteOptions<State, Command, Facts> {
   clock?: () => Date;
   /** Recently loaded aggregates: a command then reads only the events appended since. */
   cache?: AggregateCache;
+  /** Runs between deciding and appending (see AggregateHandler.beforeAppend). */
+  beforeAppend?: (facts: Facts, metadata: EventMetadata) => Promise<void>;
 }
 
 const MAX_ATTEMPTS = 5;
@@ -85,6 +87,7 @@ export async function executeCommand<State, Command, Event extends DomainEvent, 
       ...(context.undoOf ? { undoOf: context.undoOf } : {}),
     };
     try {
+      await options.beforeAppend?.(facts, metadata);
       const appended = await store.append(
         stream,
         events.map((event) => ({ id: randomUUID(), type: event.type, data: event.data, metadata })),

@@ -4,6 +4,7 @@ import { streamName } from './stream-names.js';
 import type { AggregateCache } from './aggregate-cache.js';
 
 export interface LoadedAggregate<State> {
+  id: string;
   state: State;
   /** Revision of the last event; -1 when the stream does not exist. */
   revision: number;
@@ -33,7 +34,7 @@ export async function loadAggregate<State, Event extends DomainEvent>(
     applied.push(event);
   }
   if (whole && cache && revision >= 0) cache.set(stream, { state, revision, events: applied });
-  return { state, revision, events: applied };
+  return { id, state, revision, events: applied };
 }
 
 /** The command's own timestamp when present (the store's clock otherwise). */

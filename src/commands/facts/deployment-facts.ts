@@ -1,42 +1,86 @@
+import { randomUUID } from 'node:crypto';
 import type { EventStore } from '../../eventstore/port.js';
 import { buildDecider } from '../../domain/build/index.js';
-import { deploymentDecider, type DeploymentFacts, type DeploymentState } from '../../domain/deployment/index.js';
+import { deploymentDecider, type DeploymentFacts } from '../../domain/deployment/index.js';
 import { loadAggregate } from '../load-aggregate.js';
-import { parseStreamName } from '../stream-names.js';
-
-const PAGE = 1000;
+import type { EventMetadata } from '../metadata.js';
 
 /**
- * The deployment gates' facts, read from the event store: the build's state, and every
- * deployment's state folded from the `deployment-` streams of the global log.
+ * "One deployment in progress per environment" spans aggregates, so no single deployment stream
+ * can guard it. Each environment has a reservation stream, `environment-<name>`: a start appends
+ * EnvironmentReserved there with the expected revision it read, so of two starts racing in any
+ * number of processes exactly one reserves, and the other decides again on the new reservation.
  */
+export const RESERVATION = 'EnvironmentReserved';
+
+/** A reservation younger than this whose deployment stream does not exist yet is a start in flight. */
+const START_IN_FLIGHT_MS = 30_000;
+
+interface Reservation {
+  deploymentId: string;
+  buildId: string;
+  version: string;
+}
+
+export interface DeploymentStartFacts extends DeploymentFacts {
+  /** Revision of the environment's reservation stream as read (-1: none yet). */
+  reservationRevision: number;
+  /** This start reserved already (an earlier attempt of the same command). */
+  reserved: boolean;
+}
+
+export function reservationStream(environment: string): string {
+  return `environment-${environment}`;
+}
+
+/** The gates' facts, read from the event store: the build, and the environments' reservations. */
 export async function loadDeploymentStartFacts(
   events: EventStore,
   command: { buildId: string; environment: string },
-): Promise<DeploymentFacts> {
+  deploymentId: string,
+  now: Date = new Date(),
+): Promise<DeploymentStartFacts> {
   const build = (await loadAggregate(events, buildDecider, command.buildId)).state;
-  const deployments = await allDeployments(events);
-  let stagingSucceededForBuild = false;
+
+  const reservations = await events.readStream(reservationStream(command.environment));
+  const latest = reservations[reservations.length - 1];
   const inProgressInEnvironment: string[] = [];
-  for (const [id, state] of deployments) {
-    if (state.status === 'none') continue;
-    if (state.buildId === command.buildId && state.environment === 'staging' && state.status === 'succeeded') stagingSucceededForBuild = true;
-    if (state.environment === command.environment && state.status === 'in_progress') inProgressInEnvironment.push(id);
+  const reserved = latest !== undefined && (latest.data as Reservation).deploymentId === deploymentId;
+  if (latest && !reserved) {
+    const { deploymentId } = latest.data as Reservation;
+    const deployment = await loadAggregate(events, deploymentDecider, deploymentId);
+    const reservedAt = Date.parse(String(latest.metadata.at ?? latest.recordedAt.toISOString()));
+    const startInFlight = deployment.revision < 0 && now.getTime() - reservedAt < START_IN_FLIGHT_MS;
+    if (deployment.state.status === 'in_progress' || startInFlight) inProgressInEnvironment.push(deploymentId);
   }
-  return { build, stagingSucceededForBuild, inProgressInEnvironment };
+
+  // Production's gate: a succeeded staging deployment of the same build.
+  const staging = command.environment === 'staging' ? reservations : await events.readStream(reservationStream('staging'));
+  let stagingSucceededForBuild = false;
+  for (const reservation of staging) {
+    const { deploymentId, buildId } = reservation.data as Reservation;
+    if (buildId !== command.buildId) continue;
+    if ((await loadAggregate(events, deploymentDecider, deploymentId)).state.status === 'succeeded') {
+      stagingSucceededForBuild = true;
+      break;
+    }
+  }
+  return { build, stagingSucceededForBuild, inProgressInEnvironment, reservationRevision: latest ? latest.revision : -1, reserved };
 }
 
-async function allDeployments(events: EventStore): Promise<Map<string, DeploymentState>> {
-  const states = new Map<string, DeploymentState>();
-  let after: bigint | null = null;
-  for (;;) {
-    const page = await events.readAll({ after, maxCount: PAGE, streamPrefix: 'deployment-' });
-    for (const event of page) {
-      const { id } = parseStreamName(event.streamName);
-      const state = states.get(id) ?? deploymentDecider.initialState;
-      states.set(id, deploymentDecider.evolve(state, { type: event.type, data: event.data } as never));
-    }
-    if (page.length < PAGE) return states;
-    after = page[page.length - 1]!.position;
-  }
+/** Appends the reservation; WrongExpectedRevisionError when another start reserved first. */
+export async function reserveEnvironment(
+  events: EventStore,
+  command: { buildId: string; environment: string; version: string },
+  deploymentId: string,
+  facts: DeploymentStartFacts,
+  metadata: EventMetadata,
+): Promise<void> {
+  if (facts.reserved) return;
+  const data: Reservation = { deploymentId, buildId: command.buildId, version: command.version };
+  await events.append(
+    reservationStream(command.environment),
+    [{ id: randomUUID(), type: RESERVATION, data, metadata }],
+    facts.reservationRevision < 0 ? 'no_stream' : facts.reservationRevision,
+  );
 }

@@ -41,6 +41,7 @@ const SUMMARIES: Record<string, Summarizer> = {
   DeploymentSucceeded: (d, a, id) => `${a} completed deployment ${id}${d.version ? ` of ${d.version}` : ''}`,
   DeploymentFailed: (d, a, id) => `${a} marked deployment ${id} as failed: ${d.reason}`,
   DeploymentRolledBack: (d, a, id) => `${a} rolled back deployment ${id}: ${d.reason}`,
+  EnvironmentReserved: (d, a, id) => `${a} reserved ${id} for deployment ${d.deploymentId} of ${d.version}`,
   IncidentOpened: (d, a) => `${a} opened an incident for deployment ${d.deploymentId} in ${d.environment}`,
   IncidentResolved: (d, a, id) => `${a} resolved incident ${id}: ${d.resolution}`,
   PipelineStarted: (d, a, id) => `${a} started pipeline ${id}: ${d.version} to ${d.environment} (${d.strategy}) from commit ${String(d.commit).slice(0, 12)}`,

@@ -18,7 +18,8 @@ export const commandsProjection: Projection = {
   collections: { commands: [{ fields: [['actor', 1], ['id', -1]] }, { fields: [['aggregateId', 1], ['id', -1]] }] },
   async apply(event, context) {
     const meta = readMetadata(event.metadata);
-    if (!meta.commandId) return;
+    // Environment reservations are bookkeeping of a deployment start, not the command's aggregate.
+    if (!meta.commandId || event.streamName.startsWith('environment-')) return;
     const { aggregateType, id: aggregateId } = parseStreamName(event.streamName);
     const ref: RecordedEventRef = { type: event.type, revision: event.revision, position: event.position.toString() };
     await context.update('commands', meta.commandId, (doc) => ({
