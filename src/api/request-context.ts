@@ -29,9 +29,12 @@ export function commandContext(c: Context<ApiEnv>): CommandContext {
   };
 }
 
-/** If-Match carries the ETag of an item GET: "<revision>" (weak or strong form accepted). */
+/**
+ * If-Match carries the ETag of an item GET: "<revision>" (weak or strong form accepted).
+ * `*` only asks that the aggregate exist, which every command on an id checks anyway.
+ */
 export function parseIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
+  if (header === undefined || header.trim() === '*') return undefined;
   const match = header.trim().match(/^(?:W\/)?"?(-?\d{1,15})"?$/);
   if (!match) {
     throw new ApiError(400, 'If-Match must be an ETag this API issued, e.g. "3"', {

@@ -9,4 +9,5 @@ export * as build from './build/index.js';
 export * as deployment from './deployment/index.js';
 export * as incident from './incident/index.js';
 export * as testplan from './testplan/index.js';
+export * as pipeline from './pipeline/index.js';
 export { ulidSchema, semverSchema, environmentSchema, revertSchema, type Environment } from './shared/schemas.js';
