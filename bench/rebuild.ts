@@ -1,7 +1,8 @@
 // Rebuild benchmark: every projection rebuilt from a log of realistic delivery events, beside the
 // raw read rate of the same log in the same run, with the peak RSS of the rebuilding process.
-//   npx tsx bench/rebuild.ts [--events 1000000] [--mongo-events 5000] [--batch-size 5000]
+//   npx tsx bench/rebuild.ts [--events 1000000] [--mongo-events 5000] [--batch-size 2000]
 //                            [--data-dir <dir: reuse or keep the logs>] [--skip-mongo]
+//                            [--also-without <projection>: a second embedded row without it]
 // Prints a table, then one JSON line: {"benchmark":"projection-rebuild", ...}.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -19,9 +20,10 @@ const TARGETS = { eventsPerSecond: 100_000, ratio: 0.2, peakRssMb: 300 };
 const optionsSchema = z.object({
   events: z.coerce.number().int().positive().default(1_000_000),
   'mongo-events': z.coerce.number().int().positive().default(5_000),
-  'batch-size': z.coerce.number().int().positive().default(5_000),
+  'batch-size': z.coerce.number().int().positive().default(2_000),
   'data-dir': z.string().optional(),
   'skip-mongo': z.boolean().default(false),
+  'also-without': z.string().optional(),
 });
 const { values } = parseArgs({
   options: {
@@ -30,6 +32,7 @@ const { values } = parseArgs({
     'batch-size': { type: 'string' },
     'data-dir': { type: 'string' },
     'skip-mongo': { type: 'boolean' },
+    'also-without': { type: 'string' },
   },
 });
 const options = optionsSchema.parse(values);
@@ -82,13 +85,16 @@ console.log(`projection rebuild benchmark (logs in ${dataDir})`);
 
 const embeddedLog = join(dataDir, `events-${options.events}.db`);
 await deliveryLog(embeddedLog, options.events);
-const embeddedReadStore = join(dataDir, `read-models-${Date.now()}.db`);
-try {
-  const row = await measureInChild({ eventsFile: embeddedLog, readStore: { kind: 'embedded', file: embeddedReadStore }, batchSize: options['batch-size'] });
-  rows.push({ store: 'embedded (SQLite log, SQLite documents)', row });
-  printRow(rows.at(-1)!.store, row);
-} finally {
-  for (const suffix of ['', '-wal', '-shm']) rmSync(embeddedReadStore + suffix, { force: true });
+for (const exclude of [[], options['also-without'] ? [options['also-without']] : null]) {
+  if (!exclude) continue;
+  const embeddedReadStore = join(dataDir, `read-models-${Date.now()}.db`);
+  try {
+    const row = await measureInChild({ eventsFile: embeddedLog, readStore: { kind: 'embedded', file: embeddedReadStore }, batchSize: options['batch-size'], exclude });
+    rows.push({ store: `embedded (SQLite log, SQLite documents)${exclude.length > 0 ? `, without ${exclude.join(', ')}` : ''}`, row });
+    printRow(rows.at(-1)!.store, row);
+  } finally {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(embeddedReadStore + suffix, { force: true });
+  }
 }
 
 const mongo = options['skip-mongo'] ? null : await startMongoForBench();

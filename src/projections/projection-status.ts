@@ -15,6 +15,8 @@ export const rebuildStatusSchema = z.object({
   requestedAt: z.string(),
   startedAt: z.string().nullable(),
   progress: rebuildProgressSchema.nullable(),
+  /** The last failure of the rebuild's batches, while it retries (seen where it runs). */
+  lastError: z.string().nullable(),
 });
 export type RebuildStatus = z.infer<typeof rebuildStatusSchema>;
 

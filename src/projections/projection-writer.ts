@@ -103,9 +103,14 @@ export class ProjectionWriter {
     for (const logical of Object.keys(this.projection.collections)) await this.readStore.ensureIndexes(this.collection(logical), []);
   }
 
-  async ensureIndexes(): Promise<void> {
+  /** Creates the collections' indexes, one at a time, calling `between` after each. */
+  async ensureIndexes(between?: () => Promise<void>): Promise<void> {
     for (const [logical, indexes] of Object.entries(this.projection.collections)) {
-      await this.readStore.ensureIndexes(this.collection(logical), indexes);
+      await this.readStore.ensureIndexes(this.collection(logical), []);
+      for (const index of indexes) {
+        await this.readStore.ensureIndexes(this.collection(logical), [index]);
+        await between?.();
+      }
     }
   }
 

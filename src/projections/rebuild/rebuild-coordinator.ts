@@ -72,7 +72,10 @@ export class RebuildCoordinator {
     const job = new RebuildJob(this.deps, targets);
     this.jobs.add(job);
     this.deps.logger?.info({ projections: job.projections, targets: targets.map((t) => generationKey(t.target)) }, 'rebuild started');
-    void job.run().finally(() => this.jobs.delete(job));
+    job
+      .run()
+      .catch((error: unknown) => this.deps.logger?.error({ projections: job.projections, err: error }, 'rebuild failed'))
+      .finally(() => this.jobs.delete(job));
     return job;
   }
 

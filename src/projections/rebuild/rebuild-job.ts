@@ -50,7 +50,7 @@ interface Member {
  * several pages rather than each page writes each hot document (an environment with its
  * release history, a build) once instead of many times; the budget keeps memory flat.
  */
-const HELD_DOCUMENTS_BUDGET = 40_000;
+const HELD_DOCUMENTS_BUDGET = 10_000;
 /** Bounds what a crash makes the rebuild do again, and how stale a checkpoint gets. */
 const MAX_PAGES_BETWEEN_COMMITS = 40;
 
@@ -127,7 +127,9 @@ export class RebuildJob {
     const startedAt = Date.now();
     let processed = 0;
     let phase: RebuildProgress['phase'] = 'building';
-    let after = await this.prepare();
+    const prepared = await this.prepareOrStop();
+    if (prepared === 'stopped') return;
+    let after = prepared;
     const startPosition = after;
     let head = await this.deps.events.headPosition();
     this.current = rebuildProgress({ startPosition, position: after, head, processed, elapsedMs: 0, phase });
@@ -157,7 +159,7 @@ export class RebuildJob {
           for (const member of [...this.pending]) await this.commitOrLeave(member);
           phase = this.pending.some((member) => !member.indexed) ? 'indexing' : 'swapping';
           this.current = rebuildProgress({ startPosition, position: after, head, processed, elapsedMs: Date.now() - startedAt, phase });
-          if (phase === 'indexing') await this.buildIndexes();
+          if (phase === 'indexing') await this.buildIndexes(this.current);
           else await this.swapThoseCaughtUp();
           if (this.pending.length > 0) {
             if (phase === 'swapping') await sleep(SWAP_RECHECK_MS);
@@ -186,6 +188,20 @@ export class RebuildJob {
         // Keep what was built so far: the rebuild resumes from here.
         await this.commitOrLeave(member).catch(() => {});
         await this.deps.claims.letGo(member.target.projection.name, this.deps.owner).catch(() => {});
+      }
+    }
+  }
+
+  /** Prepares, retrying after backend failures; 'stopped' when stopped meanwhile. */
+  private async prepareOrStop(): Promise<bigint | null | 'stopped'> {
+    for (;;) {
+      try {
+        return await this.prepare();
+      } catch (error) {
+        this._lastError = errorMessage(error);
+        this.deps.logger?.warn({ projections: this.projections, err: error }, 'rebuild could not start; retrying');
+        await sleep(RETRY_AFTER_FAILURE_MS);
+        if (this.stopped) return 'stopped';
       }
     }
   }
@@ -268,11 +284,12 @@ export class RebuildJob {
     return earliest ?? null;
   }
 
-  private async buildIndexes(): Promise<void> {
-    for (const member of this.pending) {
+  /** One index at a time with a heartbeat in between: building one can block the process for seconds. */
+  private async buildIndexes(progress: RebuildProgress): Promise<void> {
+    for (const member of [...this.pending]) {
       if (member.indexed || this.stopped) continue;
       const started = performance.now();
-      await member.writer.ensureIndexes();
+      await member.writer.ensureIndexes(() => this.heartbeat(progress));
       member.indexed = true;
       this.timings.indexing += performance.now() - started;
     }
