@@ -1,6 +1,6 @@
 // Rebuild benchmark: every projection rebuilt from a log of realistic delivery events, beside the
 // raw read rate of the same log in the same run, with the peak RSS of the rebuilding process.
-//   npx tsx bench/rebuild.ts [--events 1000000] [--mongo-events 5000] [--batch-size 2000]
+//   npx tsx bench/rebuild.ts [--events 1000000] [--mongo-events 2000] [--batch-size 1000]
 //                            [--data-dir <dir: reuse or keep the logs>] [--skip-mongo]
 //                            [--also-without <projection>: a second embedded row without it]
 // Prints a table, then one JSON line: {"benchmark":"projection-rebuild", ...}.
@@ -19,8 +19,8 @@ const TARGETS = { eventsPerSecond: 100_000, ratio: 0.2, peakRssMb: 300 };
 
 const optionsSchema = z.object({
   events: z.coerce.number().int().positive().default(1_000_000),
-  'mongo-events': z.coerce.number().int().positive().default(5_000),
-  'batch-size': z.coerce.number().int().positive().default(2_000),
+  'mongo-events': z.coerce.number().int().positive().default(2_000),
+  'batch-size': z.coerce.number().int().positive().default(1_000),
   'data-dir': z.string().optional(),
   'skip-mongo': z.boolean().default(false),
   'also-without': z.string().optional(),

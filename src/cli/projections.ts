@@ -13,7 +13,7 @@ import { RebuildConflictError, UnknownProjectionError } from '../projections/reb
 // npm run projections -- rebuild <name|all> [--batch-size n]   builds beside the live generation, swaps, drops the old
 // npm run projections -- cancel <name|all>                      abandons a requested or running rebuild
 // npm run projections -- status                                 one line per projection
-const USAGE = 'usage: npm run projections -- rebuild <name|all> [--batch-size <events per read, default 2000>] | cancel <name|all> | status';
+const USAGE = 'usage: npm run projections -- rebuild <name|all> [--batch-size <events per read, default 1000>] | cancel <name|all> | status';
 
 const commandSchema = z.union([
   z.tuple([z.enum(['rebuild', 'cancel']), z.string().min(1)]),

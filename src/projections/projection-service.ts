@@ -26,7 +26,7 @@ export interface ProjectionServiceOptions {
   logger?: Logger;
   runner?: RunnerOptions;
   rebuild?: {
-    /** Events per read of the log during a rebuild (default 2,000). */
+    /** Events per read of the log during a rebuild (default 1,000). */
     batchSize?: number;
     heartbeatMs?: number;
     /** A rebuild whose process has not beaten for this long is taken over (default 30 s). */
@@ -115,7 +115,7 @@ export class ProjectionService {
       projections,
       owner: this.owner,
       policy: this.policy,
-      batchSize: options.rebuild?.batchSize ?? 2_000,
+      batchSize: options.rebuild?.batchSize ?? 1_000,
       heartbeatMs: options.rebuild?.heartbeatMs ?? 1_000,
       staleAfterMs: options.rebuild?.staleAfterMs ?? 30_000,
       logger: options.logger,

@@ -50,7 +50,7 @@ interface Member {
  * several pages rather than each page writes each hot document (an environment with its
  * release history, a build) once instead of many times; the budget keeps memory flat.
  */
-const HELD_DOCUMENTS_BUDGET = 10_000;
+const HELD_DOCUMENTS_BUDGET = 5_000;
 /** Bounds what a crash makes the rebuild do again, and how stale a checkpoint gets. */
 const MAX_PAGES_BETWEEN_COMMITS = 40;
 
