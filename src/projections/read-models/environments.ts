@@ -59,12 +59,19 @@ export const environmentsProjection: Projection = {
   },
 };
 
+/**
+ * Releases kept per environment: enough to roll back through many bad releases, bounded so the
+ * document (rewritten on every deployment event) does not grow with the log.
+ */
+const RELEASES_KEPT = 50;
+
 function environment(doc: Doc | null, name: string): Doc {
   return doc ?? { id: name, name, currentVersion: null, currentDeploymentId: null, inProgressDeploymentId: null, releases: [] };
 }
 
 /** The current version is the latest release not rolled back. */
-function withCurrent(env: Doc, releases: Release[]): Doc {
+function withCurrent(env: Doc, all: Release[]): Doc {
+  const releases = all.slice(-RELEASES_KEPT);
   const current = [...releases].reverse().find((release) => !release.rolledBack);
   return { ...env, releases, currentVersion: current?.version ?? null, currentDeploymentId: current?.deploymentId ?? null };
 }
