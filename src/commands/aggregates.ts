@@ -43,6 +43,15 @@ export interface AggregateHandler {
 
 const noFacts = async () => undefined;
 
+/** Facts of a command that builds on a feature (a build request, a pipeline start): its state. */
+function featureFactsOn(commandType: string): AggregateHandler['loadFacts'] {
+  return async (events, command) => {
+    if (command.type !== commandType) return undefined;
+    const { featureId } = command.data as { featureId: string };
+    return { feature: (await loadAggregate(events, feature.featureDecider, featureId)).state };
+  };
+}
+
 function revertOr(decider: AnyDecider, other: AggregateHandler['loadFacts'] = noFacts): AggregateHandler['loadFacts'] {
   return async (events, command, loaded) =>
     command.type === 'revert' ? revertFacts(decider, loaded, (command.data as { toRevision: number }).toRevision) : other(events, command, loaded);
@@ -70,11 +79,7 @@ export const aggregateHandlers: Record<string, AggregateHandler> = {
   build: {
     decider: build.buildDecider as AnyDecider,
     creates: ['request'],
-    loadFacts: async (events, command) => {
-      if (command.type !== 'request') return undefined;
-      const { featureId } = command.data as { featureId: string };
-      return { feature: (await loadAggregate(events, feature.featureDecider, featureId)).state };
-    },
+    loadFacts: featureFactsOn('request'),
     touchedFields: build.touchedFields as AggregateHandler['touchedFields'],
     compensate: build.compensate as AggregateHandler['compensate'],
   },
@@ -110,11 +115,7 @@ export const aggregateHandlers: Record<string, AggregateHandler> = {
   pipeline: {
     decider: pipeline.pipelineDecider as AnyDecider,
     creates: ['start'],
-    loadFacts: async (events, command) => {
-      if (command.type !== 'start') return undefined;
-      const { featureId } = command.data as { featureId: string };
-      return { feature: (await loadAggregate(events, feature.featureDecider, featureId)).state };
-    },
+    loadFacts: featureFactsOn('start'),
     touchedFields: pipeline.touchedFields as AggregateHandler['touchedFields'],
     compensate: pipeline.compensate as AggregateHandler['compensate'],
   },
