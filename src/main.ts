@@ -1,8 +1,9 @@
-import { loadEnv, ConfigError } from './config/env.js';
+import { loadEnv } from './config/env.js';
 import { startApi } from './app/start-api.js';
+import { runProcess } from './app/run-process.js';
 
 // `npm start`: the API; with the embedded event store it also runs projections in-process.
-try {
+await runProcess(async () => {
   const env = loadEnv();
   const runProjections = !env.EVENTSTORE_URL || process.env.RUN_PROJECTIONS === 'true';
   const api = await startApi(env, { runProjections });
@@ -13,16 +14,5 @@ try {
     console.error(`could not start projections: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   });
-  const shutdown = async () => {
-    await api.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(2);
-  }
-  throw error;
-}
+  return () => api.stop();
+});

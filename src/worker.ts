@@ -1,4 +1,5 @@
-import { loadEnv, ConfigError } from './config/env.js';
+import { loadEnv } from './config/env.js';
+import { runProcess } from './app/run-process.js';
 import { createLogger } from './observability/logger.js';
 import { ProjectionService } from './projections/projection-service.js';
 import { allProjections } from './projections/read-models/index.js';
@@ -10,7 +11,7 @@ import { waitForBackends } from './app/wait-for-backends.js';
 
 // `npm run worker`: runs the projections and the agents as their own process, so API and
 // workers scale apart.
-try {
+await runProcess(async () => {
   const env = loadEnv();
   const logger = createLogger(env.LOG_LEVEL);
   const backends = await openBackends(env, logger);
@@ -28,18 +29,9 @@ try {
   });
   await agents.start();
   logger.info({ projections: projections.projections.map((p) => p.name), agents: agents.status().map((a) => a.name) }, 'worker running');
-  const shutdown = async () => {
+  return async () => {
     await agents.stop();
     await projections.stop();
     await backends.close();
-    process.exit(0);
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(2);
-  }
-  throw error;
-}
+});

@@ -46,7 +46,7 @@ export class PipelineManager implements Reactor {
     private readonly options: PipelineManagerOptions,
   ) {
     this.name = actor.actor;
-    this.deps = { events, commands, pipelines: new PipelineCommands(events), actor };
+    this.deps = { events, commands, pipelines: new PipelineCommands(commands), actor };
   }
 
   handles(event: StoredEvent): boolean {

@@ -16,7 +16,7 @@ const ulidFilter = z.string().regex(ULID, 'must be a ULID');
  * deployment, and the pipeline agent takes it from there. GET /api/pipelines[/{id}] show runs.
  */
 export function registerPipelineRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps): void {
-  const pipelines = new PipelineCommands(deps.events);
+  const pipelines = new PipelineCommands(deps.commands);
   openapiRoute(
     app,
     createRoute({
