@@ -2,7 +2,7 @@ import type { CommandBus } from '../commands/command-bus.js';
 import type { AnyCommand } from '../commands/aggregates.js';
 import { aggregateHandlers } from '../commands/aggregates.js';
 import type { CommandResult } from '../commands/execute-command.js';
-import { readMetadata, type CommandContext } from '../commands/metadata.js';
+import { readMetadata, type CommandContext } from '../events/metadata.js';
 import { DomainConflictError } from '../domain/errors.js';
 import type { StoredEvent } from '../eventstore/port.js';
 import { deterministicUlid } from './deterministic-id.js';

@@ -1,6 +1,6 @@
 import type { StoredEvent } from '../eventstore/port.js';
-import { readMetadata } from '../commands/metadata.js';
-import { parseStreamName } from '../commands/stream-names.js';
+import { readMetadata } from '../events/metadata.js';
+import { parseStreamName } from '../events/stream-names.js';
 import { deploymentFailedSchema, deploymentRolledBackSchema } from '../domain/deployment/index.js';
 import { openIncidentSchema, type IncidentCause } from '../domain/incident/index.js';
 import type { AgentActor } from './agent-actor.js';

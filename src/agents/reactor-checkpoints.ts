@@ -1,5 +1,5 @@
 import type { ReadStore } from '../readstore/port.js';
-import { positionKey } from '../commands/positions.js';
+import { positionKey } from '../events/positions.js';
 import type { StoredEvent } from '../eventstore/port.js';
 
 const CHECKPOINTS = '_agent_checkpoints';

@@ -1,6 +1,6 @@
 import type { EventStore, StoredEvent } from '../eventstore/port.js';
 import { loadAggregate } from '../commands/load-aggregate.js';
-import { parseStreamName } from '../commands/stream-names.js';
+import { parseStreamName } from '../events/stream-names.js';
 import { featureCreatedSchema } from '../domain/feature/index.js';
 import { requirementDecider } from '../domain/requirement/index.js';
 import { generateTestCasesSchema, type TestCase } from '../domain/testplan/index.js';

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { Doc, Filter } from '../readstore/port.js';
-import { parsePosition } from '../commands/positions.js';
+import { parsePosition } from '../events/positions.js';
 import type { AppDeps } from './deps.js';
 import { ApiError } from './error-handler.js';
 import { decodeCursor, encodeCursor } from './cursor.js';

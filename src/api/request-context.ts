@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { newUlid } from '../commands/new-ulid.js';
-import type { CommandContext } from '../commands/metadata.js';
+import type { CommandContext } from '../events/metadata.js';
 import type { CommandResult } from '../commands/execute-command.js';
 import type { AuthVariables } from './auth.js';
 import { ApiError } from './error-handler.js';

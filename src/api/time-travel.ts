@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import { aggregateHandlers } from '../commands/aggregates.js';
 import { loadAggregate } from '../commands/load-aggregate.js';
-import { streamName } from '../commands/stream-names.js';
-import { formatPosition } from '../commands/positions.js';
+import { streamName } from '../events/stream-names.js';
+import { formatPosition } from '../events/positions.js';
 import type { AppDeps } from './deps.js';
 import { ApiError } from './error-handler.js';
 import { decodeCursor, encodeCursor } from './cursor.js';

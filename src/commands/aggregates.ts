@@ -8,7 +8,7 @@ import * as incident from '../domain/incident/index.js';
 import * as testplan from '../domain/testplan/index.js';
 import * as pipeline from '../domain/pipeline/index.js';
 import { loadDeploymentStartFacts, reserveEnvironment, type DeploymentStartFacts } from './facts/deployment-facts.js';
-import type { EventMetadata } from './metadata.js';
+import type { EventMetadata } from '../events/metadata.js';
 import { loadAggregate, type LoadedAggregate } from './load-aggregate.js';
 import { revertFacts } from './facts/revert-facts.js';
 

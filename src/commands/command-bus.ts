@@ -1,10 +1,10 @@
 import type { EventStore } from '../eventstore/port.js';
 import { aggregateHandlers, type AnyCommand } from './aggregates.js';
 import { executeCommand, type CommandResult } from './execute-command.js';
-import type { CommandContext } from './metadata.js';
+import type { CommandContext } from '../events/metadata.js';
 import { KeyedLock } from './keyed-lock.js';
 import { AggregateCache } from './aggregate-cache.js';
-import { streamName } from './stream-names.js';
+import { streamName } from '../events/stream-names.js';
 
 export interface CommandRequest {
   aggregateType: string;

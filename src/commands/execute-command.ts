@@ -3,10 +3,10 @@ import { WrongExpectedRevisionError, type EventStore } from '../eventstore/port.
 import type { Decider, DomainEvent } from '../domain/decider.js';
 import { AggregateNotFoundError } from '../domain/errors.js';
 import { loadAggregate, type LoadedAggregate } from './load-aggregate.js';
-import { SCHEMA_VERSION, type CommandContext, type EventMetadata } from './metadata.js';
-import { streamName } from './stream-names.js';
+import { SCHEMA_VERSION, type CommandContext, type EventMetadata } from '../events/metadata.js';
+import { streamName } from '../events/stream-names.js';
 import { ContentionError, RevisionMismatchError } from './errors.js';
-import { formatPosition } from './positions.js';
+import { formatPosition } from '../events/positions.js';
 import type { AggregateCache } from './aggregate-cache.js';
 
 export interface CommandResult {

@@ -1,6 +1,6 @@
 import type { EventStore, StoredEvent } from '../eventstore/port.js';
 import type { Decider, DomainEvent } from '../domain/decider.js';
-import { streamName } from './stream-names.js';
+import { streamName } from '../events/stream-names.js';
 import type { AggregateCache } from './aggregate-cache.js';
 
 export interface LoadedAggregate<State> {

@@ -4,8 +4,8 @@ import { DomainConflictError } from '../domain/errors.js';
 import { aggregateHandlers } from './aggregates.js';
 import { executeCommand, type CommandResult } from './execute-command.js';
 import type { LoadedAggregate } from './load-aggregate.js';
-import type { CommandContext } from './metadata.js';
-import { readMetadata } from './metadata.js';
+import type { CommandContext } from '../events/metadata.js';
+import { readMetadata } from '../events/metadata.js';
 
 /** Where an earlier command's events are: found in the command log. */
 export interface UndoTarget {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { CommandBus } from '../commands/command-bus.js';
 import { KeyedLock } from '../commands/keyed-lock.js';
-import { parseStreamName, streamName } from '../commands/stream-names.js';
+import { parseStreamName, streamName } from '../events/stream-names.js';
 import type { EventStore, StoredEvent } from '../eventstore/port.js';
 import type { WorkBulkhead } from '../resilience/index.js';
 import type { AgentActor } from '../agents/agent-actor.js';

@@ -1,6 +1,6 @@
 import type { CommandBus } from '../commands/command-bus.js';
 import { RevisionMismatchError } from '../commands/errors.js';
-import { streamName } from '../commands/stream-names.js';
+import { streamName } from '../events/stream-names.js';
 import { requestBuildSchema } from '../domain/build/index.js';
 import { failDeploymentSchema, startDeploymentSchema } from '../domain/deployment/index.js';
 import { DomainConflictError, DomainRuleError } from '../domain/errors.js';

@@ -1,6 +1,6 @@
 import type { EventStore, StoredEvent } from '../eventstore/port.js';
 import { loadAggregate } from '../commands/load-aggregate.js';
-import { readMetadata } from '../commands/metadata.js';
+import { readMetadata } from '../events/metadata.js';
 import { buildDecider, type BuildState } from '../domain/build/index.js';
 import { deploymentDecider, type DeploymentState } from '../domain/deployment/index.js';
 import { pipelineDecider } from '../domain/pipeline/index.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { StoredEvent } from '../eventstore/port.js';
 import type { Doc, ReadStore } from '../readstore/port.js';
-import { positionKey } from '../commands/positions.js';
+import { positionKey } from '../events/positions.js';
 import { generationKey, type Generation } from './projection-generation.js';
 
 export const PARKED = '_parked';

@@ -1,5 +1,5 @@
 import type { BulkOp, Doc, ReadCollection } from '../readstore/port.js';
-import { positionKey } from '../commands/positions.js';
+import { positionKey } from '../events/positions.js';
 import type { StoredEvent } from '../eventstore/port.js';
 import type { Projection, ProjectionContext } from './projection.js';
 

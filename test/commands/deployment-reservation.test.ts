@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandBus } from '../../src/commands/command-bus.js';
-import type { CommandContext } from '../../src/commands/metadata.js';
+import type { CommandContext } from '../../src/events/metadata.js';
 import { DomainConflictError } from '../../src/domain/errors.js';
 import { openSqliteEventStore, type SqliteEventStore } from '../../src/eventstore/sqlite/index.js';
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandBus } from '../../src/commands/command-bus.js';
 import { undoCommand } from '../../src/commands/undo.js';
 import { loadAggregate } from '../../src/commands/load-aggregate.js';
-import type { CommandContext } from '../../src/commands/metadata.js';
+import type { CommandContext } from '../../src/events/metadata.js';
 import { featureDecider } from '../../src/domain/feature/index.js';
 import { DomainConflictError, DomainRuleError, NotUndoableError } from '../../src/domain/errors.js';
 import { openSqliteEventStore } from '../../src/eventstore/sqlite/index.js';

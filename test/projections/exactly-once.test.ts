@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { positionKey } from '../../src/commands/positions.js';
+import { positionKey } from '../../src/events/positions.js';
 import type { EventStore } from '../../src/eventstore/port.js';
 import type { ProjectionService } from '../../src/projections/projection-service.js';
 import { numbered, service, TempStores } from './support/stores.js';

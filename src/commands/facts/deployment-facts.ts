@@ -3,7 +3,7 @@ import type { EventStore } from '../../eventstore/port.js';
 import { buildDecider } from '../../domain/build/index.js';
 import { deploymentDecider, type DeploymentFacts } from '../../domain/deployment/index.js';
 import { loadAggregate } from '../load-aggregate.js';
-import type { EventMetadata } from '../metadata.js';
+import type { EventMetadata } from '../../events/metadata.js';
 
 /**
  * "One deployment in progress per environment" spans aggregates, so no single deployment stream

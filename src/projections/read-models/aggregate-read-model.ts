@@ -1,7 +1,7 @@
 import type { Decider, DomainEvent } from '../../domain/decider.js';
 import type { IndexSpec } from '../../readstore/port.js';
-import { parseStreamName } from '../../commands/stream-names.js';
-import { readMetadata } from '../../commands/metadata.js';
+import { parseStreamName } from '../../events/stream-names.js';
+import { readMetadata } from '../../events/metadata.js';
 import type { Projection } from '../projection.js';
 import { APPLIED_POSITION } from '../unit-of-work.js';
 

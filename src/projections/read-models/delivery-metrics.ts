@@ -1,6 +1,6 @@
-import { parseStreamName } from '../../commands/stream-names.js';
-import { readMetadata } from '../../commands/metadata.js';
-import { positionKey } from '../../commands/positions.js';
+import { parseStreamName } from '../../events/stream-names.js';
+import { readMetadata } from '../../events/metadata.js';
+import { positionKey } from '../../events/positions.js';
 import type { Doc } from '../../readstore/port.js';
 import type { Projection } from '../projection.js';
 

@@ -1,5 +1,5 @@
-import { parseStreamName } from '../../commands/stream-names.js';
-import { readMetadata } from '../../commands/metadata.js';
+import { parseStreamName } from '../../events/stream-names.js';
+import { readMetadata } from '../../events/metadata.js';
 import type { Doc } from '../../readstore/port.js';
 import type { Projection } from '../projection.js';
 

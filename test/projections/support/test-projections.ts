@@ -1,4 +1,4 @@
-import { positionKey } from '../../../src/commands/positions.js';
+import { positionKey } from '../../../src/events/positions.js';
 import type { Projection } from '../../../src/projections/projection.js';
 
 /** One document per event applied, keyed by position, counting how often it was applied. */

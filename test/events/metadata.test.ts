@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readMetadata } from '../../src/commands/metadata.js';
+import { readMetadata } from '../../src/events/metadata.js';
 
 describe('readMetadata', () => {
   it('keeps every known field of the right type', () => {
