@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import { AggregateNotFoundError, DomainConflictError, DomainRuleError, NotUndoableError } from '../domain/errors.js';
 import { UndoConflictError } from '../commands/undo.js';
-import { BackendUnavailableError } from '../eventstore/port.js';
+import { BackendUnavailableError } from '../backends/errors.js';
 import { ContentionError, RevisionMismatchError } from '../commands/errors.js';
 import { CircuitOpenError, WorkRejectedError } from '../resilience/errors.js';
 import { problem } from './problem.js';

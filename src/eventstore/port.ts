@@ -92,15 +92,3 @@ export class WrongExpectedRevisionError extends Error {
     this.name = 'WrongExpectedRevisionError';
   }
 }
-
-/** A backend could not be reached; callers answer 503 with Retry-After. */
-export class BackendUnavailableError extends Error {
-  constructor(
-    readonly backend: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${backend} unavailable: ${message}`, options);
-    this.name = 'BackendUnavailableError';
-  }
-}

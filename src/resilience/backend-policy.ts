@@ -10,7 +10,7 @@ import {
   type CircuitBreakerPolicy,
   type RetryPolicy,
 } from 'cockatiel';
-import { BackendUnavailableError } from '../eventstore/port.js';
+import { BackendUnavailableError } from '../backends/errors.js';
 import { BackendTimeoutError, CircuitOpenError } from './errors.js';
 import { resilienceOptionsSchema, type ResilienceOptions, type ResolvedResilienceOptions } from './resilience-options.js';
 

@@ -1,4 +1,4 @@
-import { BackendUnavailableError } from '../eventstore/port.js';
+import { BackendUnavailableError } from '../backends/errors.js';
 
 /** A backend call took longer than its timeout; whether it took effect is unknown. */
 export class BackendTimeoutError extends BackendUnavailableError {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BackendUnavailableError, type StoredEvent } from '../../src/eventstore/port.js';
+import { BackendUnavailableError } from '../../src/backends/errors.js';
+import { type StoredEvent } from '../../src/eventstore/port.js';
 import { ReactorCheckpoints } from '../../src/agents/reactor-checkpoints.js';
 import { ReactorRunner } from '../../src/agents/reactor-runner.js';
 import type { Reactor } from '../../src/agents/reactor.js';

@@ -5,8 +5,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
 import { ulid } from 'ulid';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BackendUnavailableError } from '../../src/backends/errors.js';
 import {
-  BackendUnavailableError,
   WrongExpectedRevisionError,
   type EventStore,
   type EventToAppend,

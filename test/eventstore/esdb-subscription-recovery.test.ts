@@ -3,8 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { ulid } from 'ulid';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BackendUnavailableError } from '../../src/backends/errors.js';
 import {
-  BackendUnavailableError,
   type EventStore,
   type EventToAppend,
   type StoredEvent,

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ulid } from 'ulid';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BackendUnavailableError } from '../../src/backends/errors.js';
 import {
-  BackendUnavailableError,
   type EventToAppend,
   type StoredEvent,
   WrongExpectedRevisionError,

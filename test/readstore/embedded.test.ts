@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BackendUnavailableError } from '../../src/eventstore/port.js';
+import { BackendUnavailableError } from '../../src/backends/errors.js';
 import { openEmbeddedReadStore } from '../../src/readstore/embedded/index.js';
 import { compileFind } from '../../src/readstore/embedded/query-sql.js';
 import type { Filter, FindOptions, IndexSpec, ReadStore } from '../../src/readstore/port.js';

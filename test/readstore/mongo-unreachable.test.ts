@@ -2,7 +2,7 @@
 // never hang a request. No server is needed: these tests make their own dead endpoints.
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BackendUnavailableError } from '../../src/eventstore/port.js';
+import { BackendUnavailableError } from '../../src/backends/errors.js';
 import type { ReadStore } from '../../src/readstore/port.js';
 import { openMongoReadStore } from '../../src/readstore/mongo/index.js';
 

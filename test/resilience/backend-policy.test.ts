@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BackendPolicy, BackendTimeoutError, CircuitOpenError, type CircuitStateName } from '../../src/resilience/index.js';
-import { BackendUnavailableError, WrongExpectedRevisionError } from '../../src/eventstore/port.js';
+import { BackendUnavailableError } from '../../src/backends/errors.js';
+import { WrongExpectedRevisionError } from '../../src/eventstore/port.js';
 import { DomainRuleError } from '../../src/domain/errors.js';
 
 const fast = { callTimeoutMs: 100, maxAttempts: 3, initialBackoffMs: 5, maxBackoffMs: 20, breakerThreshold: 3, halfOpenAfterMs: 200 };

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ulid } from 'ulid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BackendUnavailableError, WrongExpectedRevisionError, type EventStore, type EventToAppend } from '../../src/eventstore/port.js';
+import { BackendUnavailableError } from '../../src/backends/errors.js';
+import { WrongExpectedRevisionError, type EventStore, type EventToAppend } from '../../src/eventstore/port.js';
 import { BackendPolicy, ResilientEventStore } from '../../src/resilience/index.js';
 import { CommandBus } from '../../src/commands/command-bus.js';
 import { Faults } from './support/faults.js';

@@ -8,7 +8,8 @@ import {
   UnknownError,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
-import { BackendUnavailableError, WrongExpectedRevisionError, type ExpectedRevision } from '../port.js';
+import { BackendUnavailableError } from '../../backends/errors.js';
+import { WrongExpectedRevisionError, type ExpectedRevision } from '../port.js';
 import { toRevisionNumber } from './conversions.js';
 
 export const BACKEND = 'event store';

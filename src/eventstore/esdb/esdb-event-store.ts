@@ -2,8 +2,8 @@
 // aggregate, $all as the global log with the server's own events left out.
 import { BACKWARDS, END, type EventStoreDBClient } from '@eventstore/db-client';
 import type { Logger } from 'pino';
+import { BackendUnavailableError } from '../../backends/errors.js';
 import {
-  BackendUnavailableError,
   WrongExpectedRevisionError,
   type AppendResult,
   type EventStore,

@@ -2,7 +2,8 @@
 // read, but it can filter a subscription: this one reads until the server says it has caught
 // up with the log (CaughtUp, sent by servers 23.10+) or until maxCount events, then unsubscribes.
 import { START, streamNameFilter, type AllStreamResolvedEvent, type EventStoreDBClient } from '@eventstore/db-client';
-import { BackendUnavailableError, type StoredEvent } from '../port.js';
+import { BackendUnavailableError } from '../../backends/errors.js';
+import { type StoredEvent } from '../port.js';
 import { fromPortPosition, isSystemEvent, toStoredEvent } from './conversions.js';
 import { BACKEND } from './esdb-errors.js';
 

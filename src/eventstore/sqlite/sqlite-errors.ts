@@ -1,7 +1,7 @@
 // Failures of the SQLite file itself mean the event store is unavailable (HTTP 503),
 // unlike a rejected append, which is the caller's concern.
 import Database from 'better-sqlite3';
-import { BackendUnavailableError } from '../port.js';
+import { BackendUnavailableError } from '../../backends/errors.js';
 
 const BACKEND = 'event store';
 

@@ -1,7 +1,7 @@
 // Which SQLite failures mean "the store is unavailable" (the API answers 503) rather than
 // a bug or a bad request, and which mean a collection simply does not exist yet.
 import Database from 'better-sqlite3';
-import { BackendUnavailableError } from '../../eventstore/port.js';
+import { BackendUnavailableError } from '../../backends/errors.js';
 
 const BACKEND = 'read store';
 

@@ -9,7 +9,7 @@ import {
   MongoServerSelectionError,
   MongoTopologyClosedError,
 } from 'mongodb';
-import { BackendUnavailableError } from '../../eventstore/port.js';
+import { BackendUnavailableError } from '../../backends/errors.js';
 
 const BACKEND = 'read store';
 

@@ -1,4 +1,4 @@
-import { BackendUnavailableError } from '../../../src/eventstore/port.js';
+import { BackendUnavailableError } from '../../../src/backends/errors.js';
 
 export type FaultKind =
   /** The call fails at once: the backend refused or could not be reached. */
