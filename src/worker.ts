@@ -5,7 +5,7 @@ import { ProjectionService } from './projections/projection-service.js';
 import { allProjections } from './projections/read-models/index.js';
 import { openBackends } from './app/backends.js';
 import { CommandBus } from './commands/command-bus.js';
-import { AgentService } from './agents/agent-service.js';
+import { AgentService } from './app/agent-service.js';
 import { createWorkBulkheads } from './resilience/index.js';
 import { waitForBackends } from './app/wait-for-backends.js';
 

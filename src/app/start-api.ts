@@ -8,7 +8,7 @@ import { ProjectionService } from '../projections/projection-service.js';
 import { allProjections } from '../projections/read-models/index.js';
 import { CommandBus } from '../commands/command-bus.js';
 import { openBackends, type Backends } from './backends.js';
-import { AgentService } from '../agents/agent-service.js';
+import { AgentService } from './agent-service.js';
 import { createWorkBulkheads, registerCircuitGauge } from '../resilience/index.js';
 import { waitForBackends } from './wait-for-backends.js';
 

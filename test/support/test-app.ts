@@ -11,7 +11,7 @@ import { allProjections } from '../../src/projections/read-models/index.js';
 import type { Projection } from '../../src/projections/projection.js';
 import { CommandBus } from '../../src/commands/command-bus.js';
 import { openBackends, type BackendOptions, type Backends } from '../../src/app/backends.js';
-import { AgentService, type AgentServiceOptions } from '../../src/agents/agent-service.js';
+import { AgentService, type AgentServiceOptions } from '../../src/app/agent-service.js';
 import { createWorkBulkheads, registerCircuitGauge } from '../../src/resilience/index.js';
 import { loadEnv } from '../../src/config/env.js';
 

@@ -5,12 +5,12 @@ import type { ReadStore } from '../readstore/port.js';
 import type { ProjectionService } from '../projections/projection-service.js';
 import { PipelineManager } from '../pipelines/pipeline-manager.js';
 import type { WorkBulkhead } from '../resilience/index.js';
-import { AgentActor } from './agent-actor.js';
-import { incidentAgent } from './incident.js';
-import type { Reactor } from './reactor.js';
-import { ReactorCheckpoints } from './reactor-checkpoints.js';
-import { ReactorRunner, type ReactorRunnerOptions } from './reactor-runner.js';
-import { testingEngineerAgent } from './testing-engineer.js';
+import { AgentActor } from '../agents/agent-actor.js';
+import { incidentAgent } from '../agents/incident.js';
+import type { Reactor } from '../agents/reactor.js';
+import { ReactorCheckpoints } from '../agents/reactor-checkpoints.js';
+import { ReactorRunner, type ReactorRunnerOptions } from '../agents/reactor-runner.js';
+import { testingEngineerAgent } from '../agents/testing-engineer.js';
 
 export interface AgentServiceDeps {
   events: EventStore;
@@ -40,7 +40,9 @@ export interface AgentStatus {
  * The agents of one process, each a reactor with its own checkpoint: the testing engineer, the
  * incident agent and the pipeline manager. (The monitoring agent's work is a read model, the
  * delivery-metrics projection, which runs with the other projections.) They run wherever the
- * projections run: the worker, or the single process of the embedded default.
+ * projections run: the worker, or the single process of the embedded default. Wiring, so it
+ * lives here: the pipeline manager is built on the agents' actor and reactor, and composing them
+ * inside src/agents would make the two folders depend on each other.
  */
 export class AgentService {
   private readonly runners: ReactorRunner[];
