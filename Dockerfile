@@ -2,8 +2,8 @@
 
 # ---- build: production dependencies only (tsx runs the TypeScript sources; nothing to compile).
 # better-sqlite3 builds its native addon here when no prebuilt binary fits, hence the toolchain,
-# which stays out of the runtime image.
-FROM node:20-bookworm-slim AS build
+# which stays out of the runtime image. Node 24 is an LTS line that better-sqlite3 12.x supports.
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
@@ -12,7 +12,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 
 # ---- runtime
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
