@@ -17,7 +17,7 @@ export interface PoisonPolicy {
 export const DEFAULT_POISON_POLICY: PoisonPolicy = { maxAttempts: 3, retryDelayMs: 20 };
 
 export interface BatchResult {
-  /** Events of the batch after the checkpoint, i.e. handed to the handler. */
+  /** Events of the batch after the checkpoint that the projection handles, i.e. handed to the handler. */
   applied: number;
   parked: number;
 }
@@ -25,7 +25,8 @@ export interface BatchResult {
 /**
  * Writes one generation of one projection: applies batches of events through a unit of work
  * (one bulk write per collection), then moves the generation's checkpoint. Events at or before
- * the checkpoint are skipped, so several generations can share one reader of the log. A handler
+ * the checkpoint are skipped, so several generations can share one reader of the log; so are
+ * events of types the projection does not handle, which only move the checkpoint. A handler
  * error is retried with backoff, then the event is parked and the batch goes on; a read store
  * failure is not the event's fault and fails the batch instead (it is retried from the checkpoint).
  */
@@ -37,6 +38,8 @@ export class ProjectionWriter {
   private absences: AbsenceOracle | undefined;
   private fence: (() => Promise<void>) | null = null;
   private readonly stores = new Map<string, ReadCollection>();
+  /** The event types the projection handles; null when it handles every event. */
+  private readonly handled: ReadonlySet<string> | null;
 
   constructor(
     private readonly readStore: ReadStore,
@@ -46,7 +49,9 @@ export class ProjectionWriter {
     readonly generation: Generation,
     private readonly policy: PoisonPolicy = DEFAULT_POISON_POLICY,
     private readonly logger?: Logger,
-  ) {}
+  ) {
+    this.handled = projection.canHandle ? new Set(projection.canHandle) : null;
+  }
 
   get name(): string {
     return this.projection.name;
@@ -135,6 +140,7 @@ export class ProjectionWriter {
     try {
       for (const event of events) {
         if (reached !== null && event.position <= reached) continue;
+        if (this.handled && !this.handled.has(event.type)) continue;
         applied++;
         if (!(await this.applyWithRetry(unit, event))) parked++;
       }

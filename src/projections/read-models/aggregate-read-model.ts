@@ -1,7 +1,6 @@
-import type { Decider, DomainEvent } from '../../domain/decider.js';
+import type { Decider } from '../../domain/decider.js';
 import type { IndexSpec } from '../../readstore/port.js';
-import { parseStreamName } from '../../events/stream-names.js';
-import { readMetadata } from '../../events/metadata.js';
+import { aggregateEventOf, decodeEvent, eventTypesOf, type AggregateName, type EventOf } from '../../events/typed-events.js';
 import type { Projection } from '../projection.js';
 import { APPLIED_POSITION } from '../unit-of-work.js';
 
@@ -10,27 +9,30 @@ const ENVELOPE = ['id', 'revision', 'createdAt', 'createdBy', 'updatedAt', 'upda
 
 /**
  * A read model whose documents are the aggregate's state, folded with the domain's own evolve:
- * the query side can never disagree with what the decider sees.
+ * the query side can never disagree with what the decider sees. It handles every event type of
+ * the aggregate.
  */
-export function aggregateReadModel<State extends object, Event extends DomainEvent>(options: {
+export function aggregateReadModel<Aggregate extends AggregateName, State extends object>(options: {
   name: string;
   version: number;
-  decider: Pick<Decider<State, unknown, Event, unknown>, 'aggregateType' | 'initialState' | 'evolve'>;
+  aggregate: Aggregate;
+  decider: Pick<Decider<State, unknown, EventOf<Aggregate>, unknown>, 'initialState' | 'evolve'>;
   indexes: IndexSpec[];
 }): Projection {
-  const { name, decider } = options;
-  const prefix = `${decider.aggregateType}-`;
+  const { name, aggregate, decider } = options;
   return {
     name,
     version: options.version,
     collections: { [name]: options.indexes },
-    async apply(event, context) {
-      if (!event.streamName.startsWith(prefix)) return;
-      const { id } = parseStreamName(event.streamName);
-      const meta = readMetadata(event.metadata);
+    canHandle: eventTypesOf(aggregate),
+    async apply(stored, context) {
+      const event = decodeEvent(stored);
+      const domainEvent = aggregateEventOf(aggregate, event);
+      if (!domainEvent) return;
+      const { aggregateId: id, metadata: meta } = event;
       await context.update(name, id, (doc) => {
-        const state = doc ? stripEnvelope(doc) : decider.initialState;
-        const next = decider.evolve(state as State, { type: event.type, data: event.data } as Event);
+        const state = doc ? (stripEnvelope(doc) as State) : decider.initialState;
+        const next = decider.evolve(state, domainEvent);
         return {
           ...next,
           id,

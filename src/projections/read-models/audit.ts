@@ -1,15 +1,13 @@
-import { parseStreamName } from '../../events/stream-names.js';
-import { readMetadata } from '../../events/metadata.js';
 import { positionKey } from '../../events/positions.js';
 import type { IndexSpec } from '../../readstore/port.js';
-import type { Projection } from '../projection.js';
+import { projectionOfEveryEvent } from '../projection.js';
 import { summarize } from './audit-summary.js';
 
 // Newest first by position; every filter is an equality on an indexed field plus that sort.
 const byField = (field: string): IndexSpec => ({ fields: [[field, 1], ['id', -1]] });
 
 /** The audit timeline: one entry per event, keyed by its log position. */
-export const auditProjection: Projection = {
+export const auditProjection = projectionOfEveryEvent({
   name: 'audit',
   version: 1,
   collections: {
@@ -23,9 +21,8 @@ export const auditProjection: Projection = {
       { fields: [['at', 1], ['id', -1]] },
     ],
   },
-  async apply(event, context) {
-    const { aggregateType, id: aggregateId } = parseStreamName(event.streamName);
-    const meta = readMetadata(event.metadata);
+  async handle(event, context) {
+    const { aggregateType, aggregateId, metadata: meta } = event;
     const key = positionKey(event.position);
     await context.update('audit', key, () => ({
       id: key,
@@ -37,7 +34,7 @@ export const auditProjection: Projection = {
       aggregateId,
       revision: event.revision,
       type: event.type,
-      summary: summarize(event.type, event.data, meta.actor ?? 'someone', aggregateId),
+      summary: summarize(event, meta.actor ?? 'someone'),
       commandId: meta.commandId ?? null,
       commandType: meta.commandType ?? null,
       correlationId: meta.correlationId ?? null,
@@ -45,4 +42,4 @@ export const auditProjection: Projection = {
       undoOf: meta.undoOf ?? null,
     }));
   },
-};
+});

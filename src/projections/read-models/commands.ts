@@ -1,6 +1,4 @@
-import { parseStreamName } from '../../events/stream-names.js';
-import { readMetadata } from '../../events/metadata.js';
-import type { Projection } from '../projection.js';
+import { projectionOfEveryEvent } from '../projection.js';
 
 interface RecordedEventRef {
   type: string;
@@ -12,18 +10,18 @@ interface RecordedEventRef {
  * The command log: one document per command that appended events, with the events, and the
  * links between a command and the undo that compensated it (`undoOf` / `undoneBy`).
  */
-export const commandsProjection: Projection = {
+export const commandsProjection = projectionOfEveryEvent({
   name: 'commands',
   version: 1,
   collections: { commands: [{ fields: [['actor', 1], ['id', -1]] }, { fields: [['aggregateId', 1], ['id', -1]] }] },
-  async apply(event, context) {
-    const meta = readMetadata(event.metadata);
+  async handle(event, context) {
+    const { metadata: meta, aggregateType, aggregateId } = event;
+    const commandId = meta.commandId;
     // Environment reservations are bookkeeping of a deployment start, not the command's aggregate.
-    if (!meta.commandId || event.streamName.startsWith('environment-')) return;
-    const { aggregateType, id: aggregateId } = parseStreamName(event.streamName);
+    if (!commandId || aggregateType === 'environment') return;
     const ref: RecordedEventRef = { type: event.type, revision: event.revision, position: event.position.toString() };
-    await context.update('commands', meta.commandId, (doc) => ({
-      id: meta.commandId!,
+    await context.update('commands', commandId, (doc) => ({
+      id: commandId,
       type: meta.commandType ?? null,
       actor: meta.actor ?? null,
       actorRole: meta.actorRole ?? null,
@@ -38,8 +36,7 @@ export const commandsProjection: Projection = {
       events: [...((doc?.events as RecordedEventRef[] | undefined) ?? []), ref],
     }));
     if (meta.undoOf) {
-      const undoneBy = meta.commandId;
-      await context.update('commands', meta.undoOf, (doc) => (doc ? { ...doc, undoneBy } : null));
+      await context.update('commands', meta.undoOf, (doc) => (doc ? { ...doc, undoneBy: commandId } : null));
     }
   },
-};
+});

@@ -1,8 +1,7 @@
-import { parseStreamName } from '../../events/stream-names.js';
-import { readMetadata } from '../../events/metadata.js';
 import { positionKey } from '../../events/positions.js';
+import type { TypedEvent } from '../../events/typed-events.js';
 import type { Doc } from '../../readstore/port.js';
-import type { Projection } from '../projection.js';
+import { projectionOf, type ProjectionContext } from '../projection.js';
 
 /** What the monitoring agent keeps per environment; the DORA figures are computed from it. */
 export interface DeliveryCounters {
@@ -39,56 +38,58 @@ interface DeploymentOutcome {
  * successful deployment after a failure in the same environment. Later deployment events do not
  * name their environment, so the projection links each deployment to it at the start.
  */
-export const deliveryMetricsProjection: Projection = {
+export const deliveryMetricsProjection = projectionOf({
   name: 'delivery-metrics',
   version: 1,
   collections: { delivery_metrics: [], delivery_deployments: [] },
-  async apply(event, context) {
-    if (!event.streamName.startsWith('deployment-')) return;
-    const { id: deploymentId } = parseStreamName(event.streamName);
-    const at = readMetadata(event.metadata).at ?? event.recordedAt.toISOString();
-
-    if (event.type === 'DeploymentStarted') {
-      const { environment } = event.data as { environment: string };
-      await context.update('delivery_deployments', deploymentId, () => ({ id: deploymentId, environment, succeededAt: null, failedAt: null }));
-      return;
-    }
-    const link = (await context.get('delivery_deployments', deploymentId)) as (Doc & DeploymentOutcome) | null;
-    if (!link) return;
-    const succeeded = event.type === 'DeploymentSucceeded';
-    const failed = event.type === 'DeploymentFailed' || event.type === 'DeploymentRolledBack';
-    if (!succeeded && !failed) return;
-    const position = positionKey(event.position);
-    const countedEarlier = (setAt: string | null) => setAt !== null && setAt < position;
-    if ((succeeded && countedEarlier(link.succeededAt)) || (failed && countedEarlier(link.failedAt))) return;
-    const firstOutcome = !countedEarlier(link.succeededAt) && !countedEarlier(link.failedAt);
-
-    await context.update('delivery_deployments', deploymentId, (doc) => ({
-      ...(doc ?? link),
-      succeededAt: succeeded ? (link.succeededAt ?? position) : link.succeededAt,
-      failedAt: failed ? (link.failedAt ?? position) : link.failedAt,
-    }));
-    await context.update('delivery_metrics', link.environment, (doc) => {
-      const counters = (doc as (Doc & DeliveryCounters) | null) ?? emptyCounters(link.environment);
-      const next: DeliveryCounters = { ...counters, deployments: counters.deployments + (firstOutcome ? 1 : 0) };
-      if (succeeded) {
-        const day = at.slice(0, 10);
-        next.successes += 1;
-        next.successesByDay = { ...counters.successesByDay, [day]: (counters.successesByDay[day] ?? 0) + 1 };
-        next.lastDeploymentAt = at;
-        if (counters.failingSince !== null) {
-          next.restores += 1;
-          next.restoreMsTotal += Math.max(0, Date.parse(at) - Date.parse(counters.failingSince));
-          next.failingSince = null;
-        }
-      } else {
-        next.failures += 1;
-        next.failingSince = counters.failingSince ?? at;
-      }
-      return { ...next, id: link.environment };
-    });
+  handlers: {
+    async DeploymentStarted(event, context) {
+      const deploymentId = event.aggregateId;
+      await context.update('delivery_deployments', deploymentId, () => ({ id: deploymentId, environment: event.data.environment, succeededAt: null, failedAt: null }));
+    },
+    DeploymentSucceeded: countOutcome,
+    DeploymentFailed: countOutcome,
+    DeploymentRolledBack: countOutcome,
   },
-};
+});
+
+async function countOutcome(event: TypedEvent<'DeploymentSucceeded' | 'DeploymentFailed' | 'DeploymentRolledBack'>, context: ProjectionContext): Promise<void> {
+  const deploymentId = event.aggregateId;
+  const at = event.metadata.at ?? event.recordedAt.toISOString();
+  const link = (await context.get('delivery_deployments', deploymentId)) as (Doc & DeploymentOutcome) | null;
+  if (!link) return;
+  const succeeded = event.type === 'DeploymentSucceeded';
+  const failed = !succeeded;
+  const position = positionKey(event.position);
+  const countedEarlier = (setAt: string | null) => setAt !== null && setAt < position;
+  if ((succeeded && countedEarlier(link.succeededAt)) || (failed && countedEarlier(link.failedAt))) return;
+  const firstOutcome = !countedEarlier(link.succeededAt) && !countedEarlier(link.failedAt);
+
+  await context.update('delivery_deployments', deploymentId, (doc) => ({
+    ...(doc ?? link),
+    succeededAt: succeeded ? (link.succeededAt ?? position) : link.succeededAt,
+    failedAt: failed ? (link.failedAt ?? position) : link.failedAt,
+  }));
+  await context.update('delivery_metrics', link.environment, (doc) => {
+    const counters = (doc as (Doc & DeliveryCounters) | null) ?? emptyCounters(link.environment);
+    const next: DeliveryCounters = { ...counters, deployments: counters.deployments + (firstOutcome ? 1 : 0) };
+    if (succeeded) {
+      const day = at.slice(0, 10);
+      next.successes += 1;
+      next.successesByDay = { ...counters.successesByDay, [day]: (counters.successesByDay[day] ?? 0) + 1 };
+      next.lastDeploymentAt = at;
+      if (counters.failingSince !== null) {
+        next.restores += 1;
+        next.restoreMsTotal += Math.max(0, Date.parse(at) - Date.parse(counters.failingSince));
+        next.failingSince = null;
+      }
+    } else {
+      next.failures += 1;
+      next.failingSince = counters.failingSince ?? at;
+    }
+    return { ...next, id: link.environment };
+  });
+}
 
 export function emptyCounters(environment: string): DeliveryCounters {
   return { environment, deployments: 0, successes: 0, failures: 0, successesByDay: {}, failingSince: null, restores: 0, restoreMsTotal: 0, lastDeploymentAt: null };

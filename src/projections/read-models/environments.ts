@@ -1,7 +1,6 @@
-import { parseStreamName } from '../../events/stream-names.js';
-import { readMetadata } from '../../events/metadata.js';
 import type { Doc } from '../../readstore/port.js';
-import type { Projection } from '../projection.js';
+import type { TypedEvent } from '../../events/typed-events.js';
+import { projectionOf, type ProjectionContext } from '../projection.js';
 
 interface Release {
   deploymentId: string;
@@ -15,49 +14,52 @@ interface DeploymentLink {
   version: string;
 }
 
+type DeploymentOutcome = TypedEvent<'DeploymentSucceeded' | 'DeploymentFailed' | 'DeploymentRolledBack'>;
+
 /**
  * Environments: the version currently live in each, the deployment in progress, and the release
  * history. Rolling back a succeeded deployment makes the previous succeeded version current.
  * Deployment events after the start do not name their environment, so the projection keeps its
  * own deployment → environment links (never another projection's documents).
  */
-export const environmentsProjection: Projection = {
+export const environmentsProjection = projectionOf({
   name: 'environments',
   version: 1,
   collections: { environments: [], environment_deployments: [] },
-  async apply(event, context) {
-    if (!event.streamName.startsWith('deployment-')) return;
-    const { id: deploymentId } = parseStreamName(event.streamName);
-    const at = readMetadata(event.metadata).at ?? null;
-
-    if (event.type === 'DeploymentStarted') {
-      const data = event.data as { environment: string; version: string };
+  handlers: {
+    async DeploymentStarted(event, context) {
+      const { aggregateId: deploymentId, data } = event;
       await context.update('environment_deployments', deploymentId, () => ({ id: deploymentId, environment: data.environment, version: data.version }));
       await context.update('environments', data.environment, (doc) => ({ ...environment(doc, data.environment), inProgressDeploymentId: deploymentId }));
-      return;
-    }
-    const link = (await context.get('environment_deployments', deploymentId)) as (Doc & DeploymentLink) | null;
-    if (!link) return;
-    await context.update('environments', link.environment, (doc) => {
-      const env = environment(doc, link.environment);
-      const releases = [...(env.releases as Release[])];
-      const inProgress = env.inProgressDeploymentId === deploymentId ? null : env.inProgressDeploymentId;
-      switch (event.type) {
-        case 'DeploymentSucceeded':
-          releases.push({ deploymentId, version: link.version, at, rolledBack: false });
-          return withCurrent({ ...env, inProgressDeploymentId: null }, releases);
-        case 'DeploymentFailed':
-          return { ...env, inProgressDeploymentId: inProgress };
-        case 'DeploymentRolledBack': {
-          const marked = releases.map((release) => (release.deploymentId === deploymentId ? { ...release, rolledBack: true } : release));
-          return withCurrent({ ...env, inProgressDeploymentId: inProgress }, marked);
-        }
-        default:
-          return env;
-      }
-    });
+    },
+    DeploymentSucceeded: applyOutcome,
+    DeploymentFailed: applyOutcome,
+    DeploymentRolledBack: applyOutcome,
   },
-};
+});
+
+async function applyOutcome(event: DeploymentOutcome, context: ProjectionContext): Promise<void> {
+  const deploymentId = event.aggregateId;
+  const link = (await context.get('environment_deployments', deploymentId)) as (Doc & DeploymentLink) | null;
+  if (!link) return;
+  const at = event.metadata.at ?? null;
+  await context.update('environments', link.environment, (doc) => {
+    const env = environment(doc, link.environment);
+    const releases = [...(env.releases as Release[])];
+    const inProgress = env.inProgressDeploymentId === deploymentId ? null : env.inProgressDeploymentId;
+    switch (event.type) {
+      case 'DeploymentSucceeded':
+        releases.push({ deploymentId, version: link.version, at, rolledBack: false });
+        return withCurrent({ ...env, inProgressDeploymentId: null }, releases);
+      case 'DeploymentFailed':
+        return { ...env, inProgressDeploymentId: inProgress };
+      case 'DeploymentRolledBack': {
+        const marked = releases.map((release) => (release.deploymentId === deploymentId ? { ...release, rolledBack: true } : release));
+        return withCurrent({ ...env, inProgressDeploymentId: inProgress }, marked);
+      }
+    }
+  });
+}
 
 /**
  * Releases kept per environment: enough to roll back through many bad releases, bounded so the

@@ -14,14 +14,14 @@ import { deliveryMetricsProjection } from './delivery-metrics.js';
 
 const newestFirst = (field: string) => ({ fields: [[field, 1], ['id', -1]] as Array<[string, 1 | -1]> });
 
-/** Every read model of SPEC §4, each a checkpointed projection of the global log. */
+/** Every read model, each a checkpointed projection of the global log. */
 export function allProjections(): Projection[] {
   return [
-    aggregateReadModel({ name: 'requirements', version: 1, decider: requirementDecider, indexes: [newestFirst('status'), newestFirst('priority')] }),
-    aggregateReadModel({ name: 'features', version: 1, decider: featureDecider, indexes: [newestFirst('requirementId'), newestFirst('status'), newestFirst('developer')] }),
-    aggregateReadModel({ name: 'builds', version: 1, decider: buildDecider, indexes: [newestFirst('featureId'), newestFirst('status')] }),
-    aggregateReadModel({ name: 'deployments', version: 1, decider: deploymentDecider, indexes: [newestFirst('buildId'), newestFirst('environment'), newestFirst('status')] }),
-    aggregateReadModel({ name: 'incidents', version: 1, decider: incidentDecider, indexes: [newestFirst('deploymentId'), newestFirst('environment'), newestFirst('status')] }),
+    aggregateReadModel({ name: 'requirements', version: 1, aggregate: 'requirement', decider: requirementDecider, indexes: [newestFirst('status'), newestFirst('priority')] }),
+    aggregateReadModel({ name: 'features', version: 1, aggregate: 'feature', decider: featureDecider, indexes: [newestFirst('requirementId'), newestFirst('status'), newestFirst('developer')] }),
+    aggregateReadModel({ name: 'builds', version: 1, aggregate: 'build', decider: buildDecider, indexes: [newestFirst('featureId'), newestFirst('status')] }),
+    aggregateReadModel({ name: 'deployments', version: 1, aggregate: 'deployment', decider: deploymentDecider, indexes: [newestFirst('buildId'), newestFirst('environment'), newestFirst('status')] }),
+    aggregateReadModel({ name: 'incidents', version: 1, aggregate: 'incident', decider: incidentDecider, indexes: [newestFirst('deploymentId'), newestFirst('environment'), newestFirst('status')] }),
     environmentsProjection,
     testplansProjection,
     auditProjection,

@@ -1,10 +1,8 @@
-import { parseStreamName } from '../../events/stream-names.js';
-import { readMetadata } from '../../events/metadata.js';
 import type { Doc } from '../../readstore/port.js';
-import { pipelineDecider } from '../../domain/pipeline/index.js';
-import type { PipelineEvent } from '../../domain/pipeline/index.js';
-import type { ExistingPipelineState, PipelineState } from '../../domain/pipeline/index.js';
-import type { Projection } from '../projection.js';
+import { pipelineDecider, type ExistingPipelineState, type PipelineEvent, type PipelineState } from '../../domain/pipeline/index.js';
+import type { DeploymentEvent } from '../../domain/deployment/index.js';
+import { aggregateEventOf, type TypedEvent } from '../../events/typed-events.js';
+import { projectionOf, type ProjectionContext } from '../projection.js';
 
 // The folded state, kept for the next event; fields starting with `_` never leave the API.
 const STATE = '_state';
@@ -18,7 +16,10 @@ interface DeploymentProgress {
   percent: number;
 }
 
-const DEPLOYMENT_STATUS: Record<string, string> = {
+type PipelineEventType = PipelineEvent['type'];
+type DeploymentEventType = DeploymentEvent['type'];
+
+const DEPLOYMENT_STATUS: Record<Exclude<DeploymentEventType, 'TrafficShifted'>, string> = {
   DeploymentStarted: 'in_progress',
   DeploymentSucceeded: 'succeeded',
   DeploymentFailed: 'failed',
@@ -30,61 +31,72 @@ const DEPLOYMENT_STATUS: Record<string, string> = {
  * now, and the progress of its deployments. Deployment ids are fixed when the run starts, so the
  * projection links them to the run then and follows their events from the first one.
  */
-export const pipelinesProjection: Projection = {
+export const pipelinesProjection = projectionOf({
   name: 'pipelines',
   version: 1,
   collections: { pipelines: [newestFirst('status'), newestFirst('featureId'), newestFirst('environment')], pipeline_deployments: [] },
-  async apply(event, context) {
-    const { aggregateType, id } = parseStreamName(event.streamName);
-    const meta = readMetadata(event.metadata);
-    const at = meta.at ?? event.recordedAt.toISOString();
-
-    if (aggregateType === 'pipeline') {
-      if (event.type === 'PipelineStarted') {
-        for (const stage of (event.data as { stages: Array<{ deploymentId: string }> }).stages) {
-          await context.update('pipeline_deployments', stage.deploymentId, () => ({ id: stage.deploymentId, pipelineId: id }));
-        }
+  handlers: {
+    async PipelineStarted(event, context) {
+      for (const stage of event.data.stages) {
+        await context.update('pipeline_deployments', stage.deploymentId, () => ({ id: stage.deploymentId, pipelineId: event.aggregateId }));
       }
-      await context.update('pipelines', id, (doc) => {
-        const before = doc ? (doc[STATE] as PipelineState) : pipelineDecider.initialState;
-        const state = pipelineDecider.evolve(before, { type: event.type, data: event.data } as PipelineEvent);
-        if (state.status === 'none') return doc;
-        const deployments = (doc?.deployments as DeploymentProgress[] | undefined) ??
-          state.stages.map((stage) => ({ environment: stage.environment, deploymentId: stage.deploymentId, status: 'pending', percent: 0 }));
-        return {
-          ...publicFields(state),
-          id,
-          revision: event.revision,
-          [STATE]: state,
-          deployments,
-          currentStage: currentStage(state, deployments),
-          correlationId: doc?.correlationId ?? meta.correlationId ?? null,
-          startedAt: doc?.startedAt ?? at,
-          startedBy: doc?.startedBy ?? meta.actor ?? null,
-          updatedAt: at,
-          finishedAt: state.status === 'running' ? null : at,
-        };
-      });
-      return;
-    }
-
-    if (aggregateType !== 'deployment') return;
-    const link = await context.get('pipeline_deployments', id);
-    if (!link) return;
-    await context.update('pipelines', String(link.pipelineId), (doc) => {
-      if (!doc) return doc;
-      const deployments = (doc.deployments as DeploymentProgress[]).map((deployment) =>
-        deployment.deploymentId === id ? progressed(deployment, event.type, event.data) : deployment,
-      );
-      return { ...doc, deployments, currentStage: currentStage(doc[STATE] as ExistingPipelineState, deployments), updatedAt: at };
-    });
+      await foldRun(event, context);
+    },
+    PipelineCheckRecorded: foldRun,
+    PipelineDeploymentStarted: foldRun,
+    PipelineDeploymentSucceeded: foldRun,
+    PipelineSucceeded: foldRun,
+    PipelineFailed: foldRun,
+    DeploymentStarted: followDeployment,
+    TrafficShifted: followDeployment,
+    DeploymentSucceeded: followDeployment,
+    DeploymentFailed: followDeployment,
+    DeploymentRolledBack: followDeployment,
   },
-};
+});
 
-function progressed(deployment: DeploymentProgress, type: string, data: unknown): DeploymentProgress {
-  if (type === 'TrafficShifted') return { ...deployment, percent: (data as { percent: number }).percent };
-  const status = DEPLOYMENT_STATUS[type];
-  return status ? { ...deployment, status } : deployment;
+async function foldRun(event: TypedEvent<PipelineEventType>, context: ProjectionContext): Promise<void> {
+  const pipelineEvent = aggregateEventOf('pipeline', event);
+  if (!pipelineEvent) return;
+  const { aggregateId: id, metadata: meta } = event;
+  const at = meta.at ?? event.recordedAt.toISOString();
+  await context.update('pipelines', id, (doc) => {
+    const before = doc ? (doc[STATE] as PipelineState) : pipelineDecider.initialState;
+    const state = pipelineDecider.evolve(before, pipelineEvent);
+    if (state.status === 'none') return doc;
+    const deployments = (doc?.deployments as DeploymentProgress[] | undefined) ??
+      state.stages.map((stage) => ({ environment: stage.environment, deploymentId: stage.deploymentId, status: 'pending', percent: 0 }));
+    return {
+      ...publicFields(state),
+      id,
+      revision: event.revision,
+      [STATE]: state,
+      deployments,
+      currentStage: currentStage(state, deployments),
+      correlationId: doc?.correlationId ?? meta.correlationId ?? null,
+      startedAt: doc?.startedAt ?? at,
+      startedBy: doc?.startedBy ?? meta.actor ?? null,
+      updatedAt: at,
+      finishedAt: state.status === 'running' ? null : at,
+    };
+  });
+}
+
+async function followDeployment(event: TypedEvent<DeploymentEventType>, context: ProjectionContext): Promise<void> {
+  const id = event.aggregateId;
+  const link = await context.get('pipeline_deployments', id);
+  if (!link) return;
+  const at = event.metadata.at ?? event.recordedAt.toISOString();
+  await context.update('pipelines', String(link.pipelineId), (doc) => {
+    if (!doc) return doc;
+    const deployments = (doc.deployments as DeploymentProgress[]).map((deployment) => (deployment.deploymentId === id ? progressed(deployment, event) : deployment));
+    return { ...doc, deployments, currentStage: currentStage(doc[STATE] as ExistingPipelineState, deployments), updatedAt: at };
+  });
+}
+
+function progressed(deployment: DeploymentProgress, event: TypedEvent<DeploymentEventType>): DeploymentProgress {
+  if (event.type === 'TrafficShifted') return { ...deployment, percent: event.data.percent };
+  return { ...deployment, status: DEPLOYMENT_STATUS[event.type] };
 }
 
 /** The state's fields as the API shows them; stage progress is shown as `deployments`. */
