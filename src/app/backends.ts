@@ -9,6 +9,8 @@ import { openEmbeddedReadStore } from '../readstore/embedded/index.js';
 import { openEsdbEventStore } from '../eventstore/esdb/index.js';
 import { openMongoReadStore } from '../readstore/mongo/index.js';
 import { BackendPolicy, ResilientEventStore, ResilientReadStore, type ResilienceOptions } from '../resilience/index.js';
+import { VersionedEventStore } from '../events/upcasting/versioned-event-store.js';
+import { ledgerVersioning } from '../events/upcasting/ledger-versioning.js';
 
 export interface Backends {
   events: EventStore;
@@ -40,7 +42,8 @@ export async function openBackends(env: Env, logger?: Logger, options: BackendOp
     events: new BackendPolicy('event store', options.resilience?.events),
     readStore: new BackendPolicy('read store', options.resilience?.readStore),
   };
-  const events = new ResilientEventStore(options.intercept?.events?.(eventAdapter) ?? eventAdapter, policies.events);
+  // Outermost, so every reader gets current event shapes and no invalid event is ever retried.
+  const events = new VersionedEventStore(new ResilientEventStore(options.intercept?.events?.(eventAdapter) ?? eventAdapter, policies.events), ledgerVersioning);
   const readStore = new ResilientReadStore(options.intercept?.readStore?.(readStoreAdapter) ?? readStoreAdapter, policies.readStore);
   return {
     events,

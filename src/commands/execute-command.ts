@@ -8,6 +8,7 @@ import { streamName } from '../events/stream-names.js';
 import { ContentionError, RevisionMismatchError } from './errors.js';
 import { formatPosition } from '../events/positions.js';
 import type { AggregateCache } from './aggregate-cache.js';
+import { ledgerVersioning } from '../events/upcasting/ledger-versioning.js';
 
 export interface CommandResult {
   id: string;
@@ -90,7 +91,8 @@ export async function executeCommand<State, Command, Event extends DomainEvent, 
       await options.beforeAppend?.(facts, metadata);
       const appended = await store.append(
         stream,
-        events.map((event) => ({ id: randomUUID(), type: event.type, data: event.data, metadata })),
+        // Each event is written in its type's current schema version.
+        events.map((event) => ({ id: randomUUID(), type: event.type, data: event.data, metadata: { ...metadata, schemaVersion: ledgerVersioning.upcasters.currentVersion(event.type) } })),
         loaded.revision < 0 ? 'no_stream' : loaded.revision,
       );
       const types = events.map((event) => event.type);

@@ -15,6 +15,7 @@ export const eventMetadataSchema = z.object({
 
 export type EventMetadata = z.infer<typeof eventMetadataSchema>;
 
+/** Version 1 of the envelope's own records (reservations); each domain event carries its type's current version (src/events/upcasting). */
 export const SCHEMA_VERSION = 1;
 
 /** Who issued a command and why: the pipeline stamps it on every event the command appends. */
