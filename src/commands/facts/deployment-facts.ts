@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { EventStore } from '../../eventstore/port.js';
 import { buildDecider } from '../../domain/build/index.js';
-import { deploymentDecider, type DeploymentFacts } from '../../domain/deployment/index.js';
+import { deploymentDecider, type DeploymentCommand, type DeploymentFacts, type DeploymentState } from '../../domain/deployment/index.js';
 import { loadAggregate } from '../load-aggregate.js';
 import type { EventMetadata } from '../metadata.js';
+import type { AggregateIO } from '../aggregate-io.js';
 
 /**
  * "One deployment in progress per environment" spans aggregates, so no single deployment stream
@@ -84,3 +85,14 @@ export async function reserveEnvironment(
     facts.reservationRevision < 0 ? 'no_stream' : facts.reservationRevision,
   );
 }
+
+/** What a deployment start reads and reserves; every other deployment command needs nothing. */
+export const deploymentIO: AggregateIO<DeploymentState, DeploymentCommand, DeploymentStartFacts | undefined> = {
+  // Reservations make starts safe across processes; queueing them here saves retries.
+  serializeBy: (command) => (command.type === 'start' ? `environment:${command.data.environment}` : undefined),
+  loadFacts: async (events, command, loaded) =>
+    command.type === 'start' ? loadDeploymentStartFacts(events, command.data, loaded.id) : undefined,
+  beforeAppend: async (events, command, id, facts, metadata) => {
+    if (command.type === 'start' && facts) await reserveEnvironment(events, command.data, id, facts, metadata);
+  },
+};
