@@ -24,7 +24,8 @@ export interface CommandRequest {
 /** The single entry point for every command, from the API, agents or undo. */
 export class CommandBus {
   private readonly registered = new Map<string, RegisteredAggregate>();
-  private readonly lock = new KeyedLock();
+  /** Commands whose aggregate's I/O gives the same serialization key (see AggregateIO.serializeBy). */
+  private readonly bySerializationKey = new KeyedLock();
   /**
    * Commands to one aggregate run one after another in this process: run together they would
    * all decide on the same revision, and all but one would have to load, decide and append again
@@ -79,7 +80,7 @@ export class CommandBus {
     // A new id is this command's alone: nothing to queue behind.
     const run = request.id === undefined ? execute : () => this.perStream.run(streamName(module.name, id), execute);
     const key = io.serializeBy?.(command);
-    return key === undefined ? run() : this.lock.run(key, run);
+    return key === undefined ? run() : this.bySerializationKey.run(key, run);
   }
 
   /** Undoes an earlier command: queued behind the other commands to its aggregate, like they are. */
