@@ -47,7 +47,7 @@ export class CommandBus {
   }
 
   /** The aggregate whose streams are named `<aggregateType>-<id>`. */
-  aggregate(aggregateType: string): RegisteredAggregate {
+  private aggregate(aggregateType: string): RegisteredAggregate {
     const aggregate = this.registered.get(aggregateType);
     if (!aggregate) throw new Error(`unknown aggregate type ${aggregateType}`);
     return aggregate;
@@ -74,7 +74,7 @@ export class CommandBus {
           if (module.revert && toRevision !== undefined) return module.revert.facts(revertFacts(module.decider, loaded, toRevision));
           return io.loadFacts?.(this.events, command, loaded);
         },
-        beforeAppend: io.beforeAppend && ((facts, metadata) => io.beforeAppend!(this.events, command, id, facts, metadata)),
+        beforeAppend: async (facts, metadata) => io.beforeAppend?.(this.events, command, id, facts, metadata),
         cache: this.cache,
       });
     // A new id is this command's alone: nothing to queue behind.
