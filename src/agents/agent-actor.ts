@@ -1,8 +1,7 @@
 import type { CommandBus } from '../commands/command-bus.js';
-import type { AnyCommand } from '../commands/aggregates.js';
-import { aggregateHandlers } from '../commands/aggregates.js';
 import type { CommandResult } from '../commands/execute-command.js';
 import { readMetadata, type CommandContext } from '../events/metadata.js';
+import type { DomainCommand } from '../domain/decider.js';
 import { DomainConflictError } from '../domain/errors.js';
 import type { StoredEvent } from '../eventstore/port.js';
 import { deterministicUlid } from './deterministic-id.js';
@@ -13,7 +12,7 @@ export interface AgentCommand {
   aggregateType: string;
   id: string;
   /** Already validated with the domain's command schema, as the API would. */
-  command: AnyCommand;
+  command: DomainCommand;
   /** Names this command among several caused by the same event. */
   step?: string;
   /** If-Match for agents: refuse the command when the aggregate moved since it was read. */
@@ -59,7 +58,7 @@ export class AgentActor {
         context: this.context(cause, request.step, request.expectedRevision),
       });
     } catch (error) {
-      if (error instanceof DomainConflictError && creates(request)) return null;
+      if (error instanceof DomainConflictError && this.commands.creates(request.aggregateType, request.command.type)) return null;
       throw error;
     }
   }
@@ -68,10 +67,6 @@ export class AgentActor {
   idFor(cause: StoredEvent, ...parts: string[]): string {
     return deterministicUlid(eventTime(cause), this.actor, ...parts);
   }
-}
-
-function creates(request: AgentCommand): boolean {
-  return aggregateHandlers[request.aggregateType]?.creates.includes(request.command.type) ?? false;
 }
 
 /** When the event happened by its command's clock (the store's clock otherwise). */

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { aggregateHandlers } from '../commands/aggregates.js';
+import type { AggregateModule } from '../domain/aggregate.js';
 import { loadAggregate } from '../commands/load-aggregate.js';
 import { streamName } from '../events/stream-names.js';
 import { formatPosition } from '../events/positions.js';
@@ -14,11 +14,11 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 export async function stateAsOf(
   c: Context,
   deps: AppDeps,
-  aggregateType: string,
+  aggregate: AggregateModule,
   id: string,
   asOf: { revision?: number; at?: string },
 ): Promise<Response> {
-  const { decider } = aggregateHandlers[aggregateType]!;
+  const { decider, name: aggregateType } = aggregate;
   const at = asOf.at === undefined ? undefined : new Date(asOf.at);
   const loaded = await loadAggregate(deps.events, decider, id, { toRevision: asOf.revision, at });
   if (loaded.revision < 0) {
@@ -43,10 +43,11 @@ export async function stateAsOf(
 export async function streamHistory(
   c: Context,
   deps: AppDeps,
-  aggregateType: string,
+  aggregate: AggregateModule,
   id: string,
   query: { limit: number; cursor?: string },
 ): Promise<Response> {
+  const aggregateType = aggregate.name;
   const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
   if (after !== null && !/^\d{1,15}$/.test(after)) {
     throw new ApiError(400, 'the cursor is not one this API issued', { errors: [{ path: 'query.cursor', message: 'invalid cursor' }] });

@@ -1,10 +1,14 @@
 import type { EventStore } from '../eventstore/port.js';
-import { aggregateHandlers, type AnyCommand } from './aggregates.js';
+import type { DomainCommand } from '../domain/decider.js';
+import type { RegisteredAggregate } from './aggregate-io.js';
+import { aggregates } from './registry.js';
 import { executeCommand, type CommandResult } from './execute-command.js';
 import type { CommandContext } from '../events/metadata.js';
 import { KeyedLock } from './keyed-lock.js';
 import { AggregateCache } from './aggregate-cache.js';
 import { streamName } from '../events/stream-names.js';
+import { revertFacts } from './facts/revert-facts.js';
+import { undoCommand, type UndoTarget } from './undo.js';
 
 export interface CommandRequest {
   aggregateType: string;
@@ -13,42 +17,76 @@ export interface CommandRequest {
    * command again targets the same stream and cannot create a second aggregate.
    */
   id?: string;
-  command: AnyCommand;
+  command: DomainCommand;
   context: CommandContext;
 }
 
 /** The single entry point for every command, from the API, agents or undo. */
 export class CommandBus {
-  private readonly lock = new KeyedLock();
+  private readonly registered = new Map<string, RegisteredAggregate>();
+  /** Commands whose aggregate's I/O gives the same serialization key (see AggregateIO.serializeBy). */
+  private readonly bySerializationKey = new KeyedLock();
   /**
    * Commands to one aggregate run one after another in this process: run together they would
-   * all decide on the same revision, and all but one would load, decide and append again after
-   * a version conflict (under load, some ran out of attempts). Other processes' appends are still
-   * caught by the expected revision.
+   * all decide on the same revision, and all but one would have to load, decide and append again
+   * after a version conflict, which wastes the work and can exhaust the retries. Other processes'
+   * appends are still caught by the expected revision.
    */
   private readonly perStream = new KeyedLock();
   private readonly cache = new AggregateCache();
 
-  constructor(private readonly events: EventStore) {}
+  constructor(
+    private readonly events: EventStore,
+    registered: readonly RegisteredAggregate[] = aggregates,
+  ) {
+    for (const aggregate of registered) {
+      const { name } = aggregate.module;
+      if (this.registered.has(name)) throw new Error(`aggregate ${name} is registered twice`);
+      this.registered.set(name, aggregate);
+    }
+  }
+
+  /** The aggregate whose streams are named `<aggregateType>-<id>`. */
+  private aggregate(aggregateType: string): RegisteredAggregate {
+    const aggregate = this.registered.get(aggregateType);
+    if (!aggregate) throw new Error(`unknown aggregate type ${aggregateType}`);
+    return aggregate;
+  }
+
+  /** Whether the command creates its aggregate (it runs on a missing stream). */
+  creates(aggregateType: string, commandType: string): boolean {
+    return this.registered.get(aggregateType)?.module.creates.includes(commandType) ?? false;
+  }
 
   async dispatch(request: CommandRequest): Promise<CommandResult> {
-    const handler = aggregateHandlers[request.aggregateType];
-    if (!handler) throw new Error(`unknown aggregate type ${request.aggregateType}`);
-    const creates = handler.creates.includes(request.command.type);
+    const { module, io } = this.aggregate(request.aggregateType);
+    const { command } = request;
     const id = request.id ?? request.context.commandId;
-    const execute = () => executeCommand(this.events, handler.decider, {
-      id,
-      command: request.command,
-      commandType: `${request.aggregateType}.${request.command.type}`,
-      context: request.context,
-      creates,
-      loadFacts: (loaded) => handler.loadFacts(this.events, request.command, loaded),
-      beforeAppend: handler.beforeAppend && ((facts, metadata) => handler.beforeAppend!(this.events, request.command, id, facts, metadata)),
-      cache: this.cache,
-    });
+    const toRevision = module.revert?.toRevision(command);
+    const execute = () =>
+      executeCommand(this.events, module.decider, {
+        id,
+        command,
+        commandType: `${module.name}.${command.type}`,
+        context: request.context,
+        creates: module.creates.includes(command.type),
+        loadFacts: async (loaded) => {
+          if (module.revert && toRevision !== undefined) return module.revert.facts(revertFacts(module.decider, loaded, toRevision));
+          return io.loadFacts?.(this.events, command, loaded);
+        },
+        beforeAppend: async (facts, metadata) => io.beforeAppend?.(this.events, command, id, facts, metadata),
+        cache: this.cache,
+      });
     // A new id is this command's alone: nothing to queue behind.
-    const run = request.id === undefined ? execute : () => this.perStream.run(streamName(request.aggregateType, id), execute);
-    const key = handler.serializeBy?.(request.command);
-    return key === undefined ? run() : this.lock.run(key, run);
+    const run = request.id === undefined ? execute : () => this.perStream.run(streamName(module.name, id), execute);
+    const key = io.serializeBy?.(command);
+    return key === undefined ? run() : this.bySerializationKey.run(key, run);
+  }
+
+  /** Undoes an earlier command: queued behind the other commands to its aggregate, like they are. */
+  async undo(target: UndoTarget, context: CommandContext): Promise<CommandResult> {
+    const { module } = this.aggregate(target.aggregateType);
+    const stream = streamName(module.name, target.aggregateId);
+    return this.perStream.run(stream, () => undoCommand(this.events, module, target, context, this.cache));
   }
 }

@@ -29,12 +29,12 @@ export interface ExecuteOptions<State, Command, Facts> {
   context: CommandContext;
   /** A creating command runs on a missing stream; any other answers 404 there. */
   creates?: boolean;
-  /** Loads facts about other aggregates from the event store; runs on every attempt. */
-  loadFacts?: (loaded: LoadedAggregate<State>) => Promise<Facts>;
+  /** Loads the decider's facts (from the event store, or the stream just loaded); runs on every attempt. */
+  loadFacts: (loaded: LoadedAggregate<State>) => Promise<Facts>;
   clock?: () => Date;
   /** Recently loaded aggregates: a command then reads only the events appended since. */
   cache?: AggregateCache;
-  /** Runs between deciding and appending (see AggregateHandler.beforeAppend). */
+  /** Runs between deciding and appending (see AggregateIO.beforeAppend). */
   beforeAppend?: (facts: Facts, metadata: EventMetadata) => Promise<void>;
 }
 
@@ -68,7 +68,7 @@ export async function executeCommand<State, Command, Event extends DomainEvent, 
     if (context.expectedRevision !== undefined && context.expectedRevision !== loaded.revision) {
       throw new RevisionMismatchError(context.expectedRevision, loaded.revision);
     }
-    const facts = options.loadFacts ? await options.loadFacts(loaded) : (undefined as Facts);
+    const facts = await options.loadFacts(loaded);
     const events = decider.decide(options.command, loaded.state, facts);
 
     if (events.length === 0) {

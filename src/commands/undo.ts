@@ -1,8 +1,9 @@
 import type { EventStore, StoredEvent } from '../eventstore/port.js';
+import type { AggregateModule } from '../domain/aggregate.js';
 import type { DomainEvent } from '../domain/decider.js';
 import { DomainConflictError } from '../domain/errors.js';
-import { aggregateHandlers } from './aggregates.js';
 import { executeCommand, type CommandResult } from './execute-command.js';
+import type { AggregateCache } from './aggregate-cache.js';
 import type { LoadedAggregate } from './load-aggregate.js';
 import type { CommandContext } from '../events/metadata.js';
 import { readMetadata } from '../events/metadata.js';
@@ -35,28 +36,34 @@ interface UndoFacts {
  * Undo is a command like any other: it replays the stream, checks that no later command touched
  * the same fields, and appends the compensating events the domain gives, with `undoOf` set.
  * Undoing an undo compensates the compensation, which redoes the original.
+ * Run it through CommandBus.undo, which queues it with the aggregate's other commands.
  */
-export async function undoCommand(events: EventStore, target: UndoTarget, context: CommandContext): Promise<CommandResult> {
-  const handler = aggregateHandlers[target.aggregateType];
-  if (!handler) throw new Error(`unknown aggregate type ${target.aggregateType}`);
-  const { decider } = handler;
+export async function undoCommand(
+  events: EventStore,
+  aggregate: AggregateModule,
+  target: UndoTarget,
+  context: CommandContext,
+  cache?: AggregateCache,
+): Promise<CommandResult> {
+  const { decider } = aggregate;
   return executeCommand(
     events,
     {
       ...decider,
-      decide: (_command: unknown, stateNow: unknown, facts: UndoFacts) => handler.compensate(facts.undone, facts.stateBefore, stateNow),
+      decide: (_command: unknown, stateNow: unknown, facts: UndoFacts) => aggregate.compensate(facts.undone, facts.stateBefore, stateNow),
     },
     {
       id: target.aggregateId,
       command: { type: 'undo', data: { commandId: target.commandId } },
-      commandType: `${target.aggregateType}.undo`,
+      commandType: `${aggregate.name}.undo`,
       context: { ...context, undoOf: target.commandId, causationId: target.commandId },
-      loadFacts: async (loaded: LoadedAggregate<unknown>): Promise<UndoFacts> => undoFacts(handler, loaded, target.commandId),
+      loadFacts: async (loaded: LoadedAggregate<unknown>): Promise<UndoFacts> => undoFacts(aggregate, loaded, target.commandId),
+      cache,
     },
   );
 }
 
-function undoFacts(handler: (typeof aggregateHandlers)[string], loaded: LoadedAggregate<unknown>, commandId: string): UndoFacts {
+function undoFacts(aggregate: AggregateModule, loaded: LoadedAggregate<unknown>, commandId: string): UndoFacts {
   const ofCommand = (event: StoredEvent) => readMetadata(event.metadata).commandId === commandId;
   const first = loaded.events.findIndex(ofCommand);
   if (first < 0) throw new DomainConflictError(`command ${commandId} appended nothing to this stream`);
@@ -64,13 +71,13 @@ function undoFacts(handler: (typeof aggregateHandlers)[string], loaded: LoadedAg
   const lastRevision = undoneStored[undoneStored.length - 1]!.revision;
   const undone = undoneStored.map(toDomain);
 
-  let stateBefore = handler.decider.initialState;
-  for (const event of loaded.events.slice(0, first)) stateBefore = handler.decider.evolve(stateBefore, toDomain(event));
+  let stateBefore = aggregate.decider.initialState;
+  for (const event of loaded.events.slice(0, first)) stateBefore = aggregate.decider.evolve(stateBefore, toDomain(event));
 
-  const touched = new Set(undone.flatMap((event) => handler.touchedFields(event)));
+  const touched = new Set(undone.flatMap((event) => aggregate.touchedFields(event)));
   const conflicts = new Map<string, Set<string>>();
   for (const later of loaded.events.filter((event) => event.revision > lastRevision)) {
-    const overlap = handler.touchedFields(toDomain(later)).filter((field) => touched.has(field));
+    const overlap = aggregate.touchedFields(toDomain(later)).filter((field) => touched.has(field));
     if (overlap.length === 0) continue;
     const laterCommand = readMetadata(later.metadata).commandId ?? `event ${later.id}`;
     const fields = conflicts.get(laterCommand) ?? new Set();

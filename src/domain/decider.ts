@@ -9,6 +9,12 @@ export interface DomainEvent<T extends string = string, D = unknown> {
   data: D;
 }
 
+/** A command as the pipeline carries it: its type and its payload (validated at the edge). */
+export interface DomainCommand<T extends string = string, D = unknown> {
+  type: T;
+  data: D;
+}
+
 export interface Decider<State, Command, Event extends DomainEvent, Facts = undefined> {
   /** Stream category, e.g. 'feature' for streams named 'feature-<ulid>'. */
   aggregateType: string;

@@ -5,7 +5,6 @@ import fc from 'fast-check';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandBus } from '../../src/commands/command-bus.js';
-import { undoCommand } from '../../src/commands/undo.js';
 import { loadAggregate } from '../../src/commands/load-aggregate.js';
 import type { CommandContext } from '../../src/events/metadata.js';
 import { featureDecider } from '../../src/domain/feature/index.js';
@@ -73,7 +72,7 @@ describe('undo and revert, for random command sequences on a feature', () => {
           try {
             const result =
               command.type === 'undoLast'
-                ? await undoCommand(events, { commandId: lastCommandId, aggregateType: 'feature', aggregateId: id }, context())
+                ? await bus.undo({ commandId: lastCommandId, aggregateType: 'feature', aggregateId: id }, context())
                 : await bus.dispatch({ aggregateType: 'feature', id, command, context: context() });
             if (result.events.length > 0) lastCommandId = result.commandId;
           } catch (error) {
@@ -86,7 +85,7 @@ describe('undo and revert, for random command sequences on a feature', () => {
         const firstOfLast = stream.findIndex((event) => event.metadata.commandId === lastCommandId);
         const before = await loadAggregate(events, featureDecider, id, { toRevision: firstOfLast - 1 });
         try {
-          await undoCommand(events, { commandId: lastCommandId, aggregateType: 'feature', aggregateId: id }, context());
+          await bus.undo({ commandId: lastCommandId, aggregateType: 'feature', aggregateId: id }, context());
           const after = await loadAggregate(events, featureDecider, id);
           // An append-only log cannot return to "never existed": undoing the creation deletes.
           if (firstOfLast === 0) expect(after.state).toMatchObject({ status: 'deleted' });

@@ -10,6 +10,10 @@ import { ProjectionService, type ProjectionServiceOptions } from '../../src/proj
 import { allProjections } from '../../src/projections/read-models/index.js';
 import type { Projection } from '../../src/projections/projection.js';
 import { CommandBus } from '../../src/commands/command-bus.js';
+import type { RegisteredAggregate } from '../../src/commands/aggregate-io.js';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { AppDeps } from '../../src/api/deps.js';
+import type { ApiEnv } from '../../src/api/request-context.js';
 import { openBackends, type BackendOptions, type Backends } from '../../src/app/backends.js';
 import { AgentService, type AgentServiceOptions } from '../../src/app/agent-service.js';
 import { createWorkBulkheads, registerCircuitGauge } from '../../src/resilience/index.js';
@@ -46,6 +50,10 @@ export interface TestAppOptions {
   projections?: Partial<ProjectionServiceOptions>;
   /** Projections to run instead of allProjections(). */
   withProjections?: Projection[];
+  /** Aggregates the command bus knows instead of the registry's (a test may add its own). */
+  aggregates?: readonly RegisteredAggregate[];
+  /** Routes declared on top of the app's own (a test aggregate's). */
+  routes?: (app: OpenAPIHono<ApiEnv>, deps: AppDeps) => void;
 }
 
 /** The whole API on fresh embedded backends (or the ones named by env overrides). */
@@ -56,7 +64,7 @@ export async function startTestApp(envOverrides: Record<string, string> = {}, op
   const logger = pino({ level: 'silent' });
   const projections = new ProjectionService(backends.events, backends.readStore, options.withProjections ?? allProjections(), { run: true, logger, ...options.projections });
   await projections.start();
-  const commands = new CommandBus(backends.events);
+  const commands = new CommandBus(backends.events, options.aggregates);
   const agentOptions = options.agents === true ? {} : options.agents || null;
   const agents = agentOptions
     ? new AgentService({ events: backends.events, readStore: backends.readStore, commands, projections, bulkhead: createWorkBulkheads().agents, logger }, agentOptions)
@@ -64,7 +72,7 @@ export async function startTestApp(envOverrides: Record<string, string> = {}, op
   await agents?.start();
   const metrics = createMetrics();
   registerCircuitGauge(metrics.registry, [backends.policies.events, backends.policies.readStore]);
-  const app = createApp({
+  const deps: AppDeps = {
     events: backends.events,
     commands,
     readStore: backends.readStore,
@@ -75,7 +83,9 @@ export async function startTestApp(envOverrides: Record<string, string> = {}, op
     rateLimit: options.rateLimit ?? { rps: 0, burst: 0 },
     bodyLimitBytes: 64 * 1024,
     backends: backends.describe,
-  });
+  };
+  const app = createApp(deps);
+  options.routes?.(app, deps);
   const token = (role: Role, sub = `${role}-user`) => issueToken(TEST_SECRET, sub, role);
   return {
     backends,

@@ -1,11 +1,11 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { recordBuildResultSchema, recordSecurityScanSchema, recordTestRunSchema, requestBuildSchema } from '../../domain/build/index.js';
+import { build, recordBuildResultSchema, recordSecurityScanSchema, recordTestRunSchema, requestBuildSchema } from '../../domain/build/index.js';
 import type { AppDeps } from '../deps.js';
 import type { ApiEnv } from '../request-context.js';
 import { commandRoute } from './command-route.js';
 
 export function registerBuildRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps): void {
-  const base = { aggregateType: 'build', method: 'post' } as const;
+  const base = { aggregate: build, method: 'post' } as const;
   commandRoute(app, deps, { ...base, path: '/api/builds', commandType: 'request', body: requestBuildSchema, summary: 'Request a build of a feature at a commit' });
   commandRoute(app, deps, { ...base, path: '/api/builds/{id}/result', commandType: 'recordResult', body: recordBuildResultSchema, summary: 'Record the build result (once)' });
   commandRoute(app, deps, { ...base, path: '/api/builds/{id}/test-runs', commandType: 'recordTestRun', body: recordTestRunSchema, summary: 'Record a test run of the build' });

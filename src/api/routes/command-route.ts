@@ -5,13 +5,17 @@ import { commandContext, commandResponse, type ApiEnv } from '../request-context
 import { openapiRoute } from '../openapi-route.js';
 import { problemResponse } from '../problem.js';
 import { commandResultSchema, idParam } from '../schemas.js';
+import type { AggregateModule } from '../../domain/aggregate.js';
+import type { DomainCommand } from '../../domain/decider.js';
 
-export interface CommandRouteSpec {
+export interface CommandRouteSpec<Command extends DomainCommand> {
   method: 'post' | 'patch' | 'delete';
   /** OpenAPI path, e.g. '/api/features/{id}'. */
   path: string;
-  aggregateType: string;
-  commandType: string;
+  /** The aggregate the command goes to; its name tags the route. */
+  aggregate: AggregateModule<unknown, Command>;
+  /** One of the aggregate's own command types. */
+  commandType: Command['type'];
   /** The domain's payload schema (an empty strict object for commands without a payload). */
   body: ZodType;
   /** Commands without a payload accept no body at all, or `{}`. */
@@ -26,12 +30,12 @@ const commandHeaders = z.object({
 });
 
 /** One documented route per command: validate → dispatch through the command bus → result. */
-export function commandRoute(app: OpenAPIHono<ApiEnv>, deps: AppDeps, spec: CommandRouteSpec): void {
+export function commandRoute<Command extends DomainCommand>(app: OpenAPIHono<ApiEnv>, deps: AppDeps, spec: CommandRouteSpec<Command>): void {
   const hasId = spec.path.includes('{id}');
   const route = createRoute({
     method: spec.method,
     path: spec.path,
-    tags: [spec.aggregateType],
+    tags: [spec.aggregate.name],
     summary: spec.summary,
     request: {
       ...(hasId ? { params: idParam } : {}),
@@ -56,7 +60,7 @@ export function commandRoute(app: OpenAPIHono<ApiEnv>, deps: AppDeps, spec: Comm
     const id = hasId ? (c.req.valid('param') as { id: string }).id : undefined;
     const data: unknown = c.req.valid('json') ?? {};
     const result = await deps.commands.dispatch({
-      aggregateType: spec.aggregateType,
+      aggregateType: spec.aggregate.name,
       id,
       command: { type: spec.commandType, data },
       context,

@@ -1,5 +1,4 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { undoCommand } from '../../commands/undo.js';
 import type { AppDeps } from '../deps.js';
 import { commandContext, commandResponse, type ApiEnv } from '../request-context.js';
 import { openapiRoute } from '../openapi-route.js';
@@ -69,8 +68,7 @@ export function registerCommandRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps): 
       const { commandId } = c.req.valid('param') as z.infer<typeof commandIdParam>;
       const context = commandContext(c);
       const command = await findCommand(deps, commandId);
-      const result = await undoCommand(
-        deps.events,
+      const result = await deps.commands.undo(
         { commandId, aggregateType: String(command.aggregateType), aggregateId: String(command.aggregateId) },
         context,
       );

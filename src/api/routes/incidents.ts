@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { resolveIncidentSchema } from '../../domain/incident/index.js';
+import { incident, resolveIncidentSchema } from '../../domain/incident/index.js';
 import type { AppDeps } from '../deps.js';
 import type { ApiEnv } from '../request-context.js';
 import { commandRoute } from './command-route.js';
@@ -7,7 +7,7 @@ import { commandRoute } from './command-route.js';
 // Incidents are opened by the incident agent (agent:incident), never through the API.
 export function registerIncidentRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps): void {
   commandRoute(app, deps, {
-    aggregateType: 'incident',
+    aggregate: incident,
     method: 'post',
     path: '/api/incidents/{id}/resolve',
     commandType: 'resolve',

@@ -1,6 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { ulid } from 'ulid';
-import { pipelineRequestSchema, type PipelineRequest, type StartPipeline } from '../../domain/pipeline/index.js';
+import { pipeline, pipelineRequestSchema, type PipelineRequest, type StartPipeline } from '../../domain/pipeline/index.js';
 import { PipelineCommands } from '../../pipelines/pipeline-commands.js';
 import type { AppDeps } from '../deps.js';
 import { commandContext, type ApiEnv } from '../request-context.js';
@@ -48,7 +48,7 @@ export function registerPipelineRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps):
   readModelRoutes(app, deps, {
     path: 'pipelines',
     readModel: 'pipelines',
-    aggregateType: 'pipeline',
+    aggregate: pipeline,
     filters: z.object({
       status: z.enum(['running', 'succeeded', 'failed']).optional(),
       featureId: ulidFilter.optional(),

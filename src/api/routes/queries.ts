@@ -8,11 +8,11 @@ import { awaitConsistency, definedOnly, itemResponse, listResponse } from '../re
 import { auditTimeRange } from '../audit-time-range.js';
 import { readModelRoutes } from './read-model-route.js';
 import { environmentSchema, ulidSchema } from '../../domain/shared/schemas.js';
-import { prioritySchema, requirementStatusSchema } from '../../domain/requirement/index.js';
-import { featureStatusSchema } from '../../domain/feature/index.js';
-import { buildStatusSchema } from '../../domain/build/index.js';
-import { deploymentStatusSchema } from '../../domain/deployment/index.js';
-import { incidentStatusSchema } from '../../domain/incident/index.js';
+import { prioritySchema, requirement, requirementStatusSchema } from '../../domain/requirement/index.js';
+import { feature, featureStatusSchema } from '../../domain/feature/index.js';
+import { build, buildStatusSchema } from '../../domain/build/index.js';
+import { deployment, deploymentStatusSchema } from '../../domain/deployment/index.js';
+import { incident, incidentStatusSchema } from '../../domain/incident/index.js';
 
 const ulid = ulidSchema;
 const environment = environmentSchema;
@@ -21,31 +21,31 @@ export function registerQueryRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps): vo
   readModelRoutes(app, deps, {
     path: 'requirements',
     readModel: 'requirements',
-    aggregateType: 'requirement',
+    aggregate: requirement,
     filters: z.object({ status: requirementStatusSchema.optional(), priority: prioritySchema.optional() }),
   });
   readModelRoutes(app, deps, {
     path: 'features',
     readModel: 'features',
-    aggregateType: 'feature',
+    aggregate: feature,
     filters: z.object({ requirementId: ulid.optional(), status: featureStatusSchema.optional(), developer: z.string().max(200).optional() }),
   });
   readModelRoutes(app, deps, {
     path: 'builds',
     readModel: 'builds',
-    aggregateType: 'build',
+    aggregate: build,
     filters: z.object({ featureId: ulid.optional(), status: buildStatusSchema.optional() }),
   });
   readModelRoutes(app, deps, {
     path: 'deployments',
     readModel: 'deployments',
-    aggregateType: 'deployment',
+    aggregate: deployment,
     filters: z.object({ buildId: ulid.optional(), environment: environment.optional(), status: deploymentStatusSchema.optional() }),
   });
   readModelRoutes(app, deps, {
     path: 'incidents',
     readModel: 'incidents',
-    aggregateType: 'incident',
+    aggregate: incident,
     filters: z.object({ deploymentId: ulid.optional(), environment: environment.optional(), status: incidentStatusSchema.optional() }),
   });
 

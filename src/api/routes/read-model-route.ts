@@ -7,6 +7,7 @@ import { consistencyQuery, documentSchema, idParam, pageQuery, pageSchema } from
 import { definedOnly, itemResponse, listResponse } from '../read-models.js';
 import { stateAsOf, streamHistory } from '../time-travel.js';
 import { ApiError } from '../error-handler.js';
+import type { AggregateModule } from '../../domain/aggregate.js';
 
 export interface ReadModelRouteSpec {
   /** URL segment and tag, e.g. 'features'. */
@@ -16,7 +17,7 @@ export interface ReadModelRouteSpec {
   /** The collection's natural filters: each an equality on an indexed field. */
   filters: z.ZodObject<Record<string, z.ZodType>>;
   /** The aggregate behind the read model: enables ?revision / ?at time travel and /history. */
-  aggregateType?: string;
+  aggregate?: AggregateModule;
 }
 
 const asOfQuery = consistencyQuery.extend({
@@ -55,7 +56,7 @@ export function readModelRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps, spec: R
       path: `/api/${spec.path}/{id}`,
       tags: [spec.path],
       summary: `One of ${spec.path} by id (ETag: its revision)`,
-      request: { params: idParam, query: spec.aggregateType ? asOfQuery : consistencyQuery },
+      request: { params: idParam, query: spec.aggregate ? asOfQuery : consistencyQuery },
       responses: {
         200: { description: 'the read model document', content: { 'application/json': { schema: documentSchema } } },
         404: problemResponse('unknown id'),
@@ -66,12 +67,12 @@ export function readModelRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps, spec: R
       const { id } = c.req.valid('param') as { id: string };
       const { consistentWith, revision, at } = c.req.valid('query') as z.infer<typeof asOfQuery>;
       if (revision !== undefined && at !== undefined) throw new ApiError(400, 'give either revision or at, not both');
-      if (spec.aggregateType && (revision !== undefined || at !== undefined)) return stateAsOf(c, deps, spec.aggregateType, id, { revision, at });
+      if (spec.aggregate && (revision !== undefined || at !== undefined)) return stateAsOf(c, deps, spec.aggregate, id, { revision, at });
       return itemResponse(c, deps, spec.readModel, id, consistentWith);
     },
   );
-  const aggregateType = spec.aggregateType;
-  if (!aggregateType) return;
+  const { aggregate } = spec;
+  if (!aggregate) return;
   const historyQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), cursor: z.string().max(500).optional() });
   openapiRoute(
     app,
@@ -85,7 +86,7 @@ export function readModelRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps, spec: R
     }),
     async (c) => {
       const { id } = c.req.valid('param') as { id: string };
-      return streamHistory(c, deps, aggregateType, id, c.req.valid('query') as z.infer<typeof historyQuery>);
+      return streamHistory(c, deps, aggregate, id, c.req.valid('query') as z.infer<typeof historyQuery>);
     },
   );
 }

@@ -3,6 +3,7 @@ import {
   approveRequirementSchema,
   captureRequirementSchema,
   rejectRequirementSchema,
+  requirement,
   revertRequirementSchema,
   reviseRequirementSchema,
 } from '../../domain/requirement/index.js';
@@ -11,7 +12,7 @@ import type { ApiEnv } from '../request-context.js';
 import { commandRoute } from './command-route.js';
 
 export function registerRequirementRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps): void {
-  const base = { aggregateType: 'requirement', method: 'post' } as const;
+  const base = { aggregate: requirement, method: 'post' } as const;
   commandRoute(app, deps, { ...base, path: '/api/requirements', commandType: 'capture', body: captureRequirementSchema, summary: 'Capture a requirement' });
   commandRoute(app, deps, { ...base, path: '/api/requirements/{id}/revise', commandType: 'revise', body: reviseRequirementSchema, summary: 'Revise some fields of a requirement' });
   commandRoute(app, deps, { ...base, path: '/api/requirements/{id}/approve', commandType: 'approve', body: approveRequirementSchema, bodyOptional: true, summary: 'Approve a captured requirement' });

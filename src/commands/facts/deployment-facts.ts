@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { EventStore } from '../../eventstore/port.js';
 import { buildDecider } from '../../domain/build/index.js';
-import { deploymentDecider, type DeploymentFacts } from '../../domain/deployment/index.js';
+import { deploymentDecider, type DeploymentCommand, type DeploymentFacts, type DeploymentState } from '../../domain/deployment/index.js';
 import { loadAggregate } from '../load-aggregate.js';
 import type { EventMetadata } from '../../events/metadata.js';
+import type { AggregateIO } from '../aggregate-io.js';
 
 /**
  * "One deployment in progress per environment" spans aggregates, so no single deployment stream
@@ -16,11 +18,8 @@ export const RESERVATION = 'EnvironmentReserved';
 /** A reservation younger than this whose deployment stream does not exist yet is a start in flight. */
 const START_IN_FLIGHT_MS = 30_000;
 
-interface Reservation {
-  deploymentId: string;
-  buildId: string;
-  version: string;
-}
+const reservationSchema = z.object({ deploymentId: z.string(), buildId: z.string(), version: z.string() });
+type Reservation = z.infer<typeof reservationSchema>;
 
 export interface DeploymentStartFacts extends DeploymentFacts {
   /** Revision of the environment's reservation stream as read (-1: none yet). */
@@ -45,9 +44,9 @@ export async function loadDeploymentStartFacts(
   const reservations = await events.readStream(reservationStream(command.environment));
   const latest = reservations[reservations.length - 1];
   const inProgressInEnvironment: string[] = [];
-  const reserved = latest !== undefined && (latest.data as Reservation).deploymentId === deploymentId;
+  const reserved = latest !== undefined && reservationSchema.parse(latest.data).deploymentId === deploymentId;
   if (latest && !reserved) {
-    const { deploymentId } = latest.data as Reservation;
+    const { deploymentId } = reservationSchema.parse(latest.data);
     const deployment = await loadAggregate(events, deploymentDecider, deploymentId);
     const reservedAt = Date.parse(String(latest.metadata.at ?? latest.recordedAt.toISOString()));
     const startInFlight = deployment.revision < 0 && now.getTime() - reservedAt < START_IN_FLIGHT_MS;
@@ -58,7 +57,7 @@ export async function loadDeploymentStartFacts(
   const staging = command.environment === 'staging' ? reservations : await events.readStream(reservationStream('staging'));
   let stagingSucceededForBuild = false;
   for (const reservation of staging) {
-    const { deploymentId, buildId } = reservation.data as Reservation;
+    const { deploymentId, buildId } = reservationSchema.parse(reservation.data);
     if (buildId !== command.buildId) continue;
     if ((await loadAggregate(events, deploymentDecider, deploymentId)).state.status === 'succeeded') {
       stagingSucceededForBuild = true;
@@ -84,3 +83,14 @@ export async function reserveEnvironment(
     facts.reservationRevision < 0 ? 'no_stream' : facts.reservationRevision,
   );
 }
+
+/** What a deployment start reads and reserves; every other deployment command needs nothing. */
+export const deploymentIO: AggregateIO<DeploymentState, DeploymentCommand, DeploymentStartFacts | undefined> = {
+  // Reservations make starts safe across processes; queueing them here saves retries.
+  serializeBy: (command) => (command.type === 'start' ? `environment:${command.data.environment}` : undefined),
+  loadFacts: async (events, command, loaded) =>
+    command.type === 'start' ? loadDeploymentStartFacts(events, command.data, loaded.id) : undefined,
+  beforeAppend: async (events, command, id, facts, metadata) => {
+    if (command.type === 'start' && facts) await reserveEnvironment(events, command.data, id, facts, metadata);
+  },
+};

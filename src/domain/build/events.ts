@@ -12,14 +12,6 @@ export const buildFailedSchema = buildResultSchema;
 export const testRunRecordedSchema = testRunSchema;
 export const securityScanRecordedSchema = securityScanSchema;
 
-export const buildEventSchemas = {
-  BuildRequested: buildRequestedSchema,
-  BuildSucceeded: buildSucceededSchema,
-  BuildFailed: buildFailedSchema,
-  TestRunRecorded: testRunRecordedSchema,
-  SecurityScanRecorded: securityScanRecordedSchema,
-};
-
 export const buildEventSchema = z.discriminatedUnion('type', [
   eventSchema('BuildRequested', buildRequestedSchema),
   eventSchema('BuildSucceeded', buildSucceededSchema),

@@ -19,7 +19,7 @@ export interface DeploymentFacts {
   inProgressInEnvironment?: string[];
 }
 
-export const deploymentDecider: Decider<DeploymentState, DeploymentCommand, DeploymentEvent, DeploymentFacts> = {
+export const deploymentDecider: Decider<DeploymentState, DeploymentCommand, DeploymentEvent, DeploymentFacts | undefined> = {
   aggregateType: AGGREGATE,
   initialState: initialDeploymentState,
   evolve: evolveDeployment,

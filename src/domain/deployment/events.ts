@@ -27,14 +27,6 @@ export const deploymentRolledBackSchema = z.object({
   restoresPreviousVersion: z.literal(true).optional(),
 });
 
-export const deploymentEventSchemas = {
-  DeploymentStarted: deploymentStartedSchema,
-  TrafficShifted: trafficShiftedSchema,
-  DeploymentSucceeded: deploymentSucceededSchema,
-  DeploymentFailed: deploymentFailedSchema,
-  DeploymentRolledBack: deploymentRolledBackSchema,
-};
-
 export const deploymentEventSchema = z.discriminatedUnion('type', [
   eventSchema('DeploymentStarted', deploymentStartedSchema),
   eventSchema('TrafficShifted', trafficShiftedSchema),

@@ -22,14 +22,6 @@ export const featureRevertedSchema = z.object({
   state: existingFeatureStateSchema,
 });
 
-export const featureEventSchemas = {
-  FeatureCreated: featureCreatedSchema,
-  FeatureUpdated: featureUpdatedSchema,
-  FeatureDeleted: featureDeletedSchema,
-  FeatureRestored: featureRestoredSchema,
-  FeatureReverted: featureRevertedSchema,
-};
-
 export const featureEventSchema = z.discriminatedUnion('type', [
   eventSchema('FeatureCreated', featureCreatedSchema),
   eventSchema('FeatureUpdated', featureUpdatedSchema),

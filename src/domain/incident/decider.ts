@@ -7,10 +7,8 @@ import { initialIncidentState, type ExistingIncidentState, type IncidentState } 
 
 const AGGREGATE = 'incident';
 
-/** Incidents need nothing beyond their own stream. */
-export type IncidentFacts = Record<string, never>;
-
-export const incidentDecider: Decider<IncidentState, IncidentCommand, IncidentEvent, IncidentFacts> = {
+/** Incidents need nothing beyond their own stream: no facts. */
+export const incidentDecider: Decider<IncidentState, IncidentCommand, IncidentEvent, undefined> = {
   aggregateType: AGGREGATE,
   initialState: initialIncidentState,
   evolve: evolveIncident,

@@ -18,11 +18,6 @@ export const incidentResolvedSchema = z.object({
   resolution: z.string(),
 });
 
-export const incidentEventSchemas = {
-  IncidentOpened: incidentOpenedSchema,
-  IncidentResolved: incidentResolvedSchema,
-};
-
 export const incidentEventSchema = z.discriminatedUnion('type', [
   eventSchema('IncidentOpened', incidentOpenedSchema),
   eventSchema('IncidentResolved', incidentResolvedSchema),

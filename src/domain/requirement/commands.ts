@@ -9,7 +9,7 @@ export type Priority = z.infer<typeof prioritySchema>;
 
 const title = text(1, 200);
 const description = z.string().max(10_000);
-// The specification bounds the number of criteria; 2000 characters bounds each one.
+// A requirement has 1 to 20 acceptance criteria, each at most 2000 characters.
 const acceptanceCriteria = z.array(text(1, 2000)).min(1).max(20);
 
 export const captureRequirementSchema = z

@@ -12,7 +12,7 @@ const AGGREGATE = 'requirement';
 /** Only revert reads facts: the state at the target revision and the current revision. */
 export type RequirementFacts = RevertFacts<RequirementState>;
 
-export const requirementDecider: Decider<RequirementState, RequirementCommand, RequirementEvent, RequirementFacts> = {
+export const requirementDecider: Decider<RequirementState, RequirementCommand, RequirementEvent, RequirementFacts | undefined> = {
   aggregateType: AGGREGATE,
   initialState: initialRequirementState,
   evolve: evolveRequirement,

@@ -29,15 +29,6 @@ export const requirementRevertedSchema = z.object({
   state: existingRequirementStateSchema,
 });
 
-export const requirementEventSchemas = {
-  RequirementCaptured: requirementCapturedSchema,
-  RequirementRevised: requirementRevisedSchema,
-  RequirementApproved: requirementApprovedSchema,
-  RequirementRejected: requirementRejectedSchema,
-  RequirementWithdrawn: requirementWithdrawnSchema,
-  RequirementReverted: requirementRevertedSchema,
-};
-
 export const requirementEventSchema = z.discriminatedUnion('type', [
   eventSchema('RequirementCaptured', requirementCapturedSchema),
   eventSchema('RequirementRevised', requirementRevisedSchema),

@@ -7,9 +7,7 @@ import { initialTestPlanState, type TestPlanState } from './state.js';
 const AGGREGATE = 'testplan';
 
 /** The agent reads the feature and requirement itself; the plan needs no facts. */
-export type TestPlanFacts = Record<string, never>;
-
-export const testPlanDecider: Decider<TestPlanState, TestPlanCommand, TestPlanEvent, TestPlanFacts> = {
+export const testPlanDecider: Decider<TestPlanState, TestPlanCommand, TestPlanEvent, undefined> = {
   aggregateType: AGGREGATE,
   initialState: initialTestPlanState,
   evolve: evolveTestPlan,

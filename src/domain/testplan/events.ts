@@ -10,10 +10,6 @@ export const testCasesGeneratedSchema = z.object({
   cases: z.array(recordedTestCaseSchema),
 });
 
-export const testPlanEventSchemas = {
-  TestCasesGenerated: testCasesGeneratedSchema,
-};
-
 export const testPlanEventSchema = z.discriminatedUnion('type', [eventSchema('TestCasesGenerated', testCasesGeneratedSchema)]);
 export type TestPlanEvent = z.infer<typeof testPlanEventSchema>;
 

@@ -1,0 +1,8 @@
+import type { AggregateIO } from '../aggregate-io.js';
+import type { PipelineCommand, PipelineFacts, PipelineState } from '../../domain/pipeline/index.js';
+import { featureState } from './feature-state.js';
+
+/** A pipeline runs for a feature that exists and is not deleted: start reads it. */
+export const pipelineIO: AggregateIO<PipelineState, PipelineCommand, PipelineFacts | undefined> = {
+  loadFacts: async (events, command) => (command.type === 'start' ? featureState(events, command.data.featureId) : undefined),
+};
