@@ -1,12 +1,17 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/eventstore/port.js';
+import pino from 'pino';
 import { openSqliteEventStore } from '../../src/eventstore/sqlite/index.js';
+import { openEmbeddedReadStore } from '../../src/readstore/embedded/index.js';
+import { ProjectionService } from '../../src/projections/projection-service.js';
+import { allProjections } from '../../src/projections/read-models/index.js';
 import type { TestApp } from '../support/test-app.js';
 import { readLog, type LoggedEvent } from './old-log/fixture-log.js';
 import { ledgerAnswers, type LedgerAnswers } from './old-log/ledger-answers.js';
-import { appOnLog } from './old-log/replay-old-log.js';
+import { appOnLog, dataDirWithLog } from './old-log/replay-old-log.js';
 import { withBuildRepository } from './old-log/schema-v2-changes.js';
 
 // test/fixtures/schema-v1 holds a log written before any event schema changed, and what the code
@@ -106,4 +111,33 @@ describe('a log written before BuildRequested v2', () => {
     expect(response.headers.get('content-type')).toContain('application/problem+json');
     expect(JSON.stringify(response.body.errors)).toContain('repository');
   });
+});
+
+describe('the same log, rebuilt from the shell', () => {
+  it('npm run projections -- rebuild all builds the read models the old release answered, with only the new field added', async () => {
+    const dataDir = await dataDirWithLog(oldLog);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/projections.ts', 'rebuild', 'all'], {
+      cwd: resolve(import.meta.dirname, '../..'),
+      env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', MONGODB_URL: '', EVENTSTORE_URL: '' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolveExit) => child.once('exit', resolveExit));
+    expect(code, stderr).toBe(0);
+    // Read what the CLI built, with projections not running: nothing else can have written it.
+    const stores = { events: openSqliteEventStore({ file: join(dataDir, 'events.db') }), readStore: openEmbeddedReadStore({ file: join(dataDir, 'read-models.db') }) };
+    const observer = new ProjectionService(stores.events, stores.readStore, allProjections(), { run: false, logger: pino({ level: 'silent' }) });
+    try {
+      await observer.start();
+      const readModels: Record<string, unknown[]> = {};
+      for (const logical of Object.keys(expected.readModels)) readModels[logical] = await observer.collection(logical).find({}, { sort: [['id', 1]] });
+      expect(readModels).toEqual(expected.readModels);
+    } finally {
+      await observer.stop();
+      await stores.events.close();
+      await stores.readStore.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
