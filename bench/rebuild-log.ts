@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { ulid } from 'ulid';
 import type { EventStore, EventToAppend } from '../src/eventstore/port.js';
+import { ledgerVersioning } from '../src/events/upcasting/ledger-versioning.js';
 
 /** One command's worth of events on one stream. */
 interface Step {
@@ -59,7 +60,7 @@ function toAppend(step: Step, at: string): EventToAppend[] {
       correlationId: commandId,
       causationId: commandId,
       at,
-      schemaVersion: 1,
+      schemaVersion: ledgerVersioning.upcasters.currentVersion(event.type),
     },
   }));
 }
@@ -101,7 +102,7 @@ function* buildAndDeploy(featureId: string, developer: string, random: () => num
     const buildId = ulid();
     const build = `build-${buildId}`;
     const commit = randomUUID().replaceAll('-', '').slice(0, 12);
-    yield step(build, 'request', developer, 'BuildRequested', { featureId, commit });
+    yield step(build, 'request', developer, 'BuildRequested', { featureId, commit, repository: 'github.com/acme/shop' });
     const succeeded = random() < 0.9;
     yield step(build, 'recordResult', 'agent:ci', succeeded ? 'BuildSucceeded' : 'BuildFailed', { featureId, commit, durationMs: 30_000 + Math.floor(random() * 90_000) });
     if (!succeeded) continue;

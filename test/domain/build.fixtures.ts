@@ -2,7 +2,7 @@ import { replay } from '../../src/domain/decider.js';
 import { buildDecider, existingBuildStateSchema, type BuildEvent } from '../../src/domain/build/index.js';
 import { COMMIT, FEATURE_ID } from './fixtures.js';
 
-export const requested = { type: 'BuildRequested', data: { featureId: FEATURE_ID, commit: COMMIT } } satisfies BuildEvent;
+export const requested = { type: 'BuildRequested', data: { featureId: FEATURE_ID, commit: COMMIT, repository: null } } satisfies BuildEvent;
 export const succeeded = {
   type: 'BuildSucceeded',
   data: { featureId: FEATURE_ID, commit: COMMIT, durationMs: 42_000 },

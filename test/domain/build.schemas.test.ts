@@ -23,6 +23,15 @@ describe('request payload', () => {
     }
   });
 
+  it('takes the repository optionally, as host and path', () => {
+    for (const repository of ['github.com/acme/shop', 'gitlab.example.org/platform/payments/api', 'github.com/acme/shop.js']) {
+      expect(accepts(requestBuildSchema, { featureId: FEATURE_ID, commit: 'abcdef0', repository })).toBe(true);
+    }
+    for (const repository of ['', 'acme/shop', 'github.com/acme', 'https://github.com/acme/shop', 'github.com/acme/my shop', `github.com/acme/${'x'.repeat(300)}`]) {
+      expect(accepts(requestBuildSchema, { featureId: FEATURE_ID, commit: 'abcdef0', repository })).toBe(false);
+    }
+  });
+
   it('needs a feature id that is a ULID and nothing else', () => {
     expect(accepts(requestBuildSchema, { featureId: 'feature-1', commit: 'abcdef0' })).toBe(false);
     expect(accepts(requestBuildSchema, { featureId: FEATURE_ID, commit: 'abcdef0', branch: 'main' })).toBe(false);

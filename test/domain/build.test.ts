@@ -27,10 +27,17 @@ describe('build: request', () => {
       status: 'requested',
       featureId: FEATURE_ID,
       commit: COMMIT,
+      repository: null,
       durationMs: null,
       latestTestRun: null,
       latestSecurityScan: null,
     });
+  });
+
+  it('given an active feature, when a build is requested from a repository, then BuildRequested and the state name the repository', () => {
+    const fromRepository: BuildCommand = { type: 'request', data: { ...request.data, repository: 'github.com/acme/shop' } };
+    const state = given([]).when(fromRepository, { feature: activeFeature }).then([{ type: 'BuildRequested', data: { ...requested.data, repository: 'github.com/acme/shop' } }]);
+    expect(state).toMatchObject({ status: 'requested', commit: COMMIT, repository: 'github.com/acme/shop' });
   });
 
   it('given a feature that does not exist, when a build is requested, then the rule refuses it', () => {
@@ -114,7 +121,7 @@ describe('build: undo', () => {
   });
 
   it('each event touches the fields it sets', () => {
-    expect(touchedFields(requested)).toHaveLength(6);
+    expect(touchedFields(requested)).toHaveLength(7);
     expect(touchedFields(succeeded)).toEqual(['status', 'durationMs']);
     expect(touchedFields(failed)).toEqual(['status', 'durationMs']);
     expect(touchedFields(greenTestRun)).toEqual(['latestTestRun']);

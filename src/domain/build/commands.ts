@@ -11,6 +11,12 @@ export const requestBuildSchema = z
   .object({
     featureId: ulidSchema,
     commit: z.string().regex(/^[0-9a-f]{7,40}$/i, 'must be a commit hash of 7 to 40 hexadecimal characters'),
+    /** Host and path, so the same owner/name on two hosts stays two repositories. */
+    repository: z
+      .string()
+      .max(300)
+      .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+(\/[\w.-]+){2,}$/i, 'must be a repository as host/owner/name, e.g. github.com/acme/shop')
+      .optional(),
   })
   .strict();
 export type RequestBuild = z.infer<typeof requestBuildSchema>;

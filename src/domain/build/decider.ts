@@ -25,7 +25,8 @@ function decideBuild(command: BuildCommand, state: BuildState, facts: BuildFacts
   if (command.type === 'request') {
     requireNew(state, AGGREGATE);
     requireBuildableFeature(requireFact(facts?.feature, 'feature', 'build.request'));
-    return [{ type: 'BuildRequested', data: command.data }];
+    const { featureId, commit, repository } = command.data;
+    return [{ type: 'BuildRequested', data: { featureId, commit, repository: repository ?? null } }];
   }
   const build = requireExisting<ExistingBuildState>(state, AGGREGATE);
   switch (command.type) {

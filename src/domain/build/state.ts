@@ -17,6 +17,7 @@ export const existingBuildStateSchema = z.object({
   status: buildStatusSchema,
   featureId: z.string(),
   commit: z.string(),
+  repository: z.string().nullable(),
   durationMs: z.number().nullable(),
   latestTestRun: testRunSchema.nullable(),
   latestSecurityScan: securityScanSchema.nullable(),

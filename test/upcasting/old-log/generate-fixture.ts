@@ -1,8 +1,8 @@
-// Writes test/fixtures/schema-v1/: a log written by the code of the day through a realistic
-// session (events.ndjson), and what that code answers about it once replayed into a fresh store
-// (answers.json). Run with `npx tsx test/upcasting/old-log/generate-fixture.ts`; run it again only
-// to capture a new schema generation, never to refresh an old one: the old answers are the test.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// Writes test/fixtures/<name>/ (default schema-v1): a log written by the code of the day through
+// a realistic session (events.ndjson), and what that code answers about it once replayed into a
+// fresh store (answers.json). Run with `npx tsx test/upcasting/old-log/generate-fixture.ts [name]`
+// to capture a new generation; an existing one is never overwritten: its answers are the test.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestApp } from '../../support/test-app.js';
 import { driveSession } from './ledger-session.js';
@@ -10,9 +10,13 @@ import { ledgerAnswers } from './ledger-answers.js';
 import { readLog, writeLog } from './fixture-log.js';
 import { appOnLog } from './replay-old-log.js';
 
-const directory = join(import.meta.dirname, '..', '..', 'fixtures', 'schema-v1');
-mkdirSync(directory, { recursive: true });
+const directory = join(import.meta.dirname, '..', '..', 'fixtures', process.argv[2] ?? 'schema-v1');
 const logFile = join(directory, 'events.ndjson');
+if (existsSync(logFile)) {
+  console.error(`${directory} already holds a log: it records what an earlier release wrote and answered. Name a new generation.`);
+  process.exit(1);
+}
+mkdirSync(directory, { recursive: true });
 
 const session = await startTestApp({}, { agents: true });
 try {

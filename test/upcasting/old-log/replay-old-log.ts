@@ -5,8 +5,8 @@ import { openSqliteEventStore } from '../../../src/eventstore/sqlite/index.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
 import { loadLog, type LoggedEvent } from './fixture-log.js';
 
-/** The API on a fresh data directory whose event store holds exactly `log` (no agents running). */
-export async function appOnLog(log: LoggedEvent[]): Promise<TestApp & { dataDir: string }> {
+/** A fresh data directory whose event store holds exactly `log`, and nothing else yet. */
+export async function dataDirWithLog(log: LoggedEvent[]): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'agent-ledger-old-log-'));
   const raw = openSqliteEventStore({ file: join(dataDir, 'events.db') });
   try {
@@ -14,13 +14,19 @@ export async function appOnLog(log: LoggedEvent[]): Promise<TestApp & { dataDir:
   } finally {
     await raw.close();
   }
-  const app = await startTestApp({}, { dataDir });
+  return dataDir;
+}
+
+/** The API (no agents running) on a fresh data directory holding `log`; close removes it. */
+export async function appOnLog(log: LoggedEvent[]): Promise<TestApp & { dataDir: string }> {
+  const directory = await dataDirWithLog(log);
+  const app = await startTestApp({}, { dataDir: directory });
   return {
     ...app,
-    dataDir,
+    dataDir: directory,
     async close() {
       await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(directory, { recursive: true, force: true });
     },
   };
 }
