@@ -13,8 +13,7 @@ import {
   type StoredEvent,
   type Subscription,
 } from '../../src/eventstore/port.js';
-import { openEsdbEventStore } from '../../src/eventstore/esdb/index.js';
-import { CheckpointAheadOfLogError, InvalidLogPositionError } from '../../src/eventstore/esdb/esdb-errors.js';
+import { CheckpointAheadOfLogError, InvalidLogPositionError, openEsdbEventStore } from '../../src/eventstore/esdb/index.js';
 import { BackendPolicy, ResilientEventStore } from '../../src/resilience/index.js';
 import { findAppended } from '../../src/resilience/find-appended.js';
 import type { AppendFault } from '../support/esdb-double/append-faults.js';
