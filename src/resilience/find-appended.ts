@@ -17,12 +17,17 @@ export async function findAppended(
   const first = events[0];
   if (!first) return null;
   const candidates = await readWhereTheyWouldBe(store, streamName, events.length, expected);
-  const start = candidates.findIndex((stored) => stored.id === first.id);
+  const start = candidates.findIndex((stored) => sameId(stored.id, first.id));
   if (start < 0) return null;
   const landed = candidates.slice(start, start + events.length);
-  if (landed.length !== events.length || landed.some((stored, i) => stored.id !== events[i]!.id)) return null;
+  if (landed.length !== events.length || landed.some((stored, i) => !sameId(stored.id, events[i]!.id))) return null;
   const last = landed[landed.length - 1]!;
   return { nextRevision: last.revision, position: last.position };
+}
+
+/** UUIDs are case-insensitive, and EventStoreDB reads them back in lower case. */
+function sameId(stored: string, sent: string): boolean {
+  return stored.toLowerCase() === sent.toLowerCase();
 }
 
 function readWhereTheyWouldBe(store: EventStore, streamName: string, count: number, expected: ExpectedRevision): Promise<StoredEvent[]> {

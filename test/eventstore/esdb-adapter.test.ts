@@ -15,6 +15,7 @@ import {
 import { EventStoreUrlError, openEsdbEventStore } from '../../src/eventstore/esdb/index.js';
 import { toClientExpectedRevision, toRevisionNumber } from '../../src/eventstore/esdb/conversions.js';
 import { startEsdbDouble, type EsdbDouble } from '../support/esdb-double/esdb-double.js';
+import { SERVER_VERSIONS } from '../support/esdb-double/server-version.js';
 
 function events(count: number, type = 'FeatureUpdated'): EventToAppend[] {
   return Array.from({ length: count }, (_, index) => ({ id: randomUUID(), type, data: { index }, metadata: {} }));
@@ -125,174 +126,176 @@ describe('eventstoredb adapter: an unreachable or mute server', () => {
   });
 });
 
-describe("eventstoredb adapter: the server's own events never reach the port", () => {
-  let double: EsdbDouble | undefined;
-  let store: EventStore | undefined;
-  let client: EventStoreDBClient | undefined;
+describe.each(SERVER_VERSIONS)('against the double as %s', (serverVersion) => {
+  describe("eventstoredb adapter: the server's own events never reach the port", () => {
+    let double: EsdbDouble | undefined;
+    let store: EventStore | undefined;
+    let client: EventStoreDBClient | undefined;
 
-  afterEach(async () => {
-    await store?.close();
-    await client?.dispose();
-    await double?.stop();
-  });
-
-  it('given a fresh server whose log holds only system events, then the log reads as empty and the head as null', async () => {
-    double = await startEsdbDouble();
-    store = openEsdbEventStore({ connectionString: double.connectionString });
-
-    expect(double.log.records.length).toBeGreaterThan(0);
-    expect(await store.readAll()).toEqual([]);
-    expect(await store.headPosition()).toBeNull();
-  });
-
-  it('given links, metadata, a tombstone and a user-typed event in a system stream, then reads, head and subscriptions skip them all', async () => {
-    double = await startEsdbDouble();
-    store = openEsdbEventStore({ connectionString: double.connectionString });
-    client = EventStoreDBClient.connectionString(double.connectionString);
-    const kept = `feature-${ulid()}`;
-    const deleted = `build-${ulid()}`;
-    const tombstoned = `deployment-${ulid()}`;
-    await store.append(kept, events(2), 'no_stream');
-    await store.append(deleted, events(1), 'no_stream');
-    await store.append(tombstoned, events(1), 'no_stream');
-    await client.deleteStream(deleted);
-    await client.tombstoneStream(tombstoned);
-    await client.appendToStream(`$custom-${ulid()}`, [jsonEvent({ type: 'Noise', data: {} })]);
-    const delivered: StoredEvent[] = [];
-
-    const subscription = store.subscribeToAll({ after: null, onBatch: async (batch) => void delivered.push(...batch) });
-    const logged = await store.readAll();
-    const head = await store.headPosition();
-    await expect.poll(() => delivered.length).toBe(4);
-    await subscription.stop();
-
-    const userEvents = [kept, kept, deleted, tombstoned];
-    expect(logged.map((event) => event.streamName)).toEqual(userEvents);
-    expect(delivered).toEqual(logged);
-    expect(head).toBe(logged.at(-1)!.position);
-    expect(double.log.records.at(-1)!.position > head!).toBe(true);
-  });
-});
-
-describe('eventstoredb adapter: reading a log longer than one page', () => {
-  let double: EsdbDouble | undefined;
-  let store: EventStore | undefined;
-
-  afterEach(async () => {
-    await store?.close();
-    await double?.stop();
-  });
-
-  it('given 700 user events interleaved with system events, then readAll pages through them without loss or repetition', async () => {
-    double = await startEsdbDouble();
-    store = openEsdbEventStore({ connectionString: double.connectionString });
-    const appended: EventToAppend[] = [];
-    for (let chunk = 0; chunk < 35; chunk++) {
-      const batch = events(20);
-      appended.push(...batch);
-      await store.append(`feature-${ulid()}`, batch, 'no_stream');
-    }
-
-    const everything = await store.readAll();
-    const first600 = await store.readAll({ maxCount: 600 });
-    const rest = await store.readAll({ after: first600.at(-1)!.position });
-
-    expect(double.log.records.length).toBeGreaterThan(1_000);
-    expect(everything.map((event) => event.id)).toEqual(appended.map((event) => event.id));
-    expect([...first600, ...rest]).toEqual(everything);
-  });
-});
-
-describe.each([
-  { path: 'BatchAppend', batchAppend: true, options: '' },
-  { path: 'Append', batchAppend: false, options: '' },
-  { path: 'BatchAppend with throwOnAppendFailure=false', batchAppend: true, options: '&throwOnAppendFailure=false' },
-  { path: 'Append with throwOnAppendFailure=false', batchAppend: false, options: '&throwOnAppendFailure=false' },
-])('eventstoredb adapter: wrong expected revisions through $path', ({ batchAppend, options }) => {
-  let double: EsdbDouble | undefined;
-  let store: EventStore | undefined;
-
-  afterEach(async () => {
-    await store?.close();
-    await double?.stop();
-  });
-
-  it('given a stream at revision 2, when appending expecting 0, then WrongExpectedRevisionError reports actual 2', async () => {
-    double = await startEsdbDouble({ batchAppend });
-    store = openEsdbEventStore({ connectionString: `${double.connectionString}${options}` });
-    const stream = `feature-${ulid()}`;
-    await store.append(stream, events(3), 'no_stream');
-
-    const error = await rejectionOf(store.append(stream, events(1), 0));
-
-    expect(error).toBeInstanceOf(WrongExpectedRevisionError);
-    expect(error).toMatchObject({ streamName: stream, expected: 0, actual: 2 });
-  });
-});
-
-describe('eventstoredb adapter: subscriptions and closing', () => {
-  let double: EsdbDouble | undefined;
-  let store: EventStore | undefined;
-
-  afterEach(async () => {
-    await store?.close();
-    await double?.stop();
-  });
-
-  it('given onBatch throws, then the subscription ends and done rejects with that error', async () => {
-    double = await startEsdbDouble();
-    store = openEsdbEventStore({ connectionString: double.connectionString });
-    await store.append(`feature-${ulid()}`, events(1), 'no_stream');
-    const failure = new Error('projection handler failed');
-
-    const subscription = store.subscribeToAll({ after: null, onBatch: () => Promise.reject(failure) });
-
-    await expect(subscription.done).rejects.toBe(failure);
-    await expect(subscription.stop()).resolves.toBeUndefined();
-  });
-
-  it('given an open subscription, when the store closes, then the subscription is stopped and done resolves', async () => {
-    double = await startEsdbDouble();
-    store = openEsdbEventStore({ connectionString: double.connectionString });
-    const subscription = store.subscribeToAll({ after: null, onBatch: async () => {} });
-
-    await store.close();
-
-    await expect(subscription.done).resolves.toBeUndefined();
-    store = undefined;
-  });
-
-  it('given negative or fractional counts and revisions, then reads are refused with RangeError', async () => {
-    double = await startEsdbDouble();
-    store = openEsdbEventStore({ connectionString: double.connectionString });
-
-    await expect(store.readStream(`feature-${ulid()}`, { maxCount: -1 })).rejects.toBeInstanceOf(RangeError);
-    await expect(store.readStream(`feature-${ulid()}`, { fromRevision: 1.5 })).rejects.toBeInstanceOf(RangeError);
-    await expect(store.readAll({ maxCount: -5 })).rejects.toBeInstanceOf(RangeError);
-  });
-
-  it('given a maxBatchSize of 0, then events still arrive, one per batch', async () => {
-    double = await startEsdbDouble();
-    store = openEsdbEventStore({ connectionString: double.connectionString });
-    await store.append(`feature-${ulid()}`, events(3), 'no_stream');
-    const batchSizes: number[] = [];
-
-    const subscription = store.subscribeToAll({
-      after: null,
-      maxBatchSize: 0,
-      onBatch: async (batch) => void batchSizes.push(batch.length),
+    afterEach(async () => {
+      await store?.close();
+      await client?.dispose();
+      await double?.stop();
     });
-    await expect.poll(() => batchSizes.length).toBe(3);
-    await subscription.stop();
 
-    expect(batchSizes).toEqual([1, 1, 1]);
+    it('given a fresh server whose log holds only system events, then the log reads as empty and the head as null', async () => {
+      double = await startEsdbDouble({ serverVersion });
+      store = openEsdbEventStore({ connectionString: double.connectionString });
+
+      expect(double.log.records.length).toBeGreaterThan(0);
+      expect(await store.readAll()).toEqual([]);
+      expect(await store.headPosition()).toBeNull();
+    });
+
+    it('given links, metadata, a tombstone and a user-typed event in a system stream, then reads, head and subscriptions skip them all', async () => {
+      double = await startEsdbDouble({ serverVersion });
+      store = openEsdbEventStore({ connectionString: double.connectionString });
+      client = EventStoreDBClient.connectionString(double.connectionString);
+      const kept = `feature-${ulid()}`;
+      const deleted = `build-${ulid()}`;
+      const tombstoned = `deployment-${ulid()}`;
+      await store.append(kept, events(2), 'no_stream');
+      await store.append(deleted, events(1), 'no_stream');
+      await store.append(tombstoned, events(1), 'no_stream');
+      await client.deleteStream(deleted);
+      await client.tombstoneStream(tombstoned);
+      await client.appendToStream(`$custom-${ulid()}`, [jsonEvent({ type: 'Noise', data: {} })]);
+      const delivered: StoredEvent[] = [];
+
+      const subscription = store.subscribeToAll({ after: null, onBatch: async (batch) => void delivered.push(...batch) });
+      const logged = await store.readAll();
+      const head = await store.headPosition();
+      await expect.poll(() => delivered.length).toBe(4);
+      await subscription.stop();
+
+      const userEvents = [kept, kept, deleted, tombstoned];
+      expect(logged.map((event) => event.streamName)).toEqual(userEvents);
+      expect(delivered).toEqual(logged);
+      expect(head).toBe(logged.at(-1)!.position);
+      expect(double.log.records.at(-1)!.position > head!).toBe(true);
+    });
   });
 
-  it('given an empty append, then it is refused before reaching the server', async () => {
-    double = await startEsdbDouble();
-    store = openEsdbEventStore({ connectionString: double.connectionString });
+  describe('eventstoredb adapter: reading a log longer than one page', () => {
+    let double: EsdbDouble | undefined;
+    let store: EventStore | undefined;
 
-    await expect(store.append(`feature-${ulid()}`, [], 'any')).rejects.toBeInstanceOf(RangeError);
+    afterEach(async () => {
+      await store?.close();
+      await double?.stop();
+    });
+
+    it('given 700 user events interleaved with system events, then readAll pages through them without loss or repetition', async () => {
+      double = await startEsdbDouble({ serverVersion });
+      store = openEsdbEventStore({ connectionString: double.connectionString });
+      const appended: EventToAppend[] = [];
+      for (let chunk = 0; chunk < 35; chunk++) {
+        const batch = events(20);
+        appended.push(...batch);
+        await store.append(`feature-${ulid()}`, batch, 'no_stream');
+      }
+
+      const everything = await store.readAll();
+      const first600 = await store.readAll({ maxCount: 600 });
+      const rest = await store.readAll({ after: first600.at(-1)!.position });
+
+      expect(double.log.records.length).toBeGreaterThan(1_000);
+      expect(everything.map((event) => event.id)).toEqual(appended.map((event) => event.id));
+      expect([...first600, ...rest]).toEqual(everything);
+    });
+  });
+
+  describe.each([
+    { path: 'BatchAppend', batchAppend: true, options: '' },
+    { path: 'Append', batchAppend: false, options: '' },
+    { path: 'BatchAppend with throwOnAppendFailure=false', batchAppend: true, options: '&throwOnAppendFailure=false' },
+    { path: 'Append with throwOnAppendFailure=false', batchAppend: false, options: '&throwOnAppendFailure=false' },
+  ])('eventstoredb adapter: wrong expected revisions through $path', ({ batchAppend, options }) => {
+    let double: EsdbDouble | undefined;
+    let store: EventStore | undefined;
+
+    afterEach(async () => {
+      await store?.close();
+      await double?.stop();
+    });
+
+    it('given a stream at revision 2, when appending expecting 0, then WrongExpectedRevisionError reports actual 2', async () => {
+      double = await startEsdbDouble({ batchAppend, serverVersion });
+      store = openEsdbEventStore({ connectionString: `${double.connectionString}${options}` });
+      const stream = `feature-${ulid()}`;
+      await store.append(stream, events(3), 'no_stream');
+
+      const error = await rejectionOf(store.append(stream, events(1), 0));
+
+      expect(error).toBeInstanceOf(WrongExpectedRevisionError);
+      expect(error).toMatchObject({ streamName: stream, expected: 0, actual: 2 });
+    });
+  });
+
+  describe('eventstoredb adapter: subscriptions and closing', () => {
+    let double: EsdbDouble | undefined;
+    let store: EventStore | undefined;
+
+    afterEach(async () => {
+      await store?.close();
+      await double?.stop();
+    });
+
+    it('given onBatch throws, then the subscription ends and done rejects with that error', async () => {
+      double = await startEsdbDouble({ serverVersion });
+      store = openEsdbEventStore({ connectionString: double.connectionString });
+      await store.append(`feature-${ulid()}`, events(1), 'no_stream');
+      const failure = new Error('projection handler failed');
+
+      const subscription = store.subscribeToAll({ after: null, onBatch: () => Promise.reject(failure) });
+
+      await expect(subscription.done).rejects.toBe(failure);
+      await expect(subscription.stop()).resolves.toBeUndefined();
+    });
+
+    it('given an open subscription, when the store closes, then the subscription is stopped and done resolves', async () => {
+      double = await startEsdbDouble({ serverVersion });
+      store = openEsdbEventStore({ connectionString: double.connectionString });
+      const subscription = store.subscribeToAll({ after: null, onBatch: async () => {} });
+
+      await store.close();
+
+      await expect(subscription.done).resolves.toBeUndefined();
+      store = undefined;
+    });
+
+    it('given negative or fractional counts and revisions, then reads are refused with RangeError', async () => {
+      double = await startEsdbDouble({ serverVersion });
+      store = openEsdbEventStore({ connectionString: double.connectionString });
+
+      await expect(store.readStream(`feature-${ulid()}`, { maxCount: -1 })).rejects.toBeInstanceOf(RangeError);
+      await expect(store.readStream(`feature-${ulid()}`, { fromRevision: 1.5 })).rejects.toBeInstanceOf(RangeError);
+      await expect(store.readAll({ maxCount: -5 })).rejects.toBeInstanceOf(RangeError);
+    });
+
+    it('given a maxBatchSize of 0, then events still arrive, one per batch', async () => {
+      double = await startEsdbDouble({ serverVersion });
+      store = openEsdbEventStore({ connectionString: double.connectionString });
+      await store.append(`feature-${ulid()}`, events(3), 'no_stream');
+      const batchSizes: number[] = [];
+
+      const subscription = store.subscribeToAll({
+        after: null,
+        maxBatchSize: 0,
+        onBatch: async (batch) => void batchSizes.push(batch.length),
+      });
+      await expect.poll(() => batchSizes.length).toBe(3);
+      await subscription.stop();
+
+      expect(batchSizes).toEqual([1, 1, 1]);
+    });
+
+    it('given an empty append, then it is refused before reaching the server', async () => {
+      double = await startEsdbDouble({ serverVersion });
+      store = openEsdbEventStore({ connectionString: double.connectionString });
+
+      await expect(store.append(`feature-${ulid()}`, [], 'any')).rejects.toBeInstanceOf(RangeError);
+    });
   });
 });
 

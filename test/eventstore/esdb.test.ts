@@ -2,18 +2,21 @@ import { describe } from 'vitest';
 import { openEsdbEventStore } from '../../src/eventstore/esdb/index.js';
 import { eventStoreContract } from '../contracts/event-store.contract.js';
 import { startEsdbDouble } from '../support/esdb-double/esdb-double.js';
+import { SERVER_VERSIONS } from '../support/esdb-double/server-version.js';
 
-eventStoreContract('eventstoredb (gRPC test double)', async () => {
-  const double = await startEsdbDouble();
-  const store = openEsdbEventStore({ connectionString: double.connectionString });
-  return {
-    store,
-    cleanup: async () => {
-      await store.close();
-      await double.stop();
-    },
-  };
-});
+for (const serverVersion of SERVER_VERSIONS) {
+  eventStoreContract(`eventstoredb (gRPC test double as ${serverVersion})`, async () => {
+    const double = await startEsdbDouble({ serverVersion });
+    const store = openEsdbEventStore({ connectionString: double.connectionString });
+    return {
+      store,
+      cleanup: async () => {
+        await store.close();
+        await double.stop();
+      },
+    };
+  });
+}
 
 const realServer = process.env.EVENTSTORE_URL;
 if (!realServer) {

@@ -32,9 +32,24 @@ export function fromPortPosition(position: bigint): Position {
   return { commit: position, prepare: position };
 }
 
+const UUID_FORMAT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * The server parses event ids as GUIDs, refuses the nil one, and reads them back in lower case.
+ * Refusing bad ids here gives the caller a clear error instead of the client's unnamed one, and
+ * sending the lower-case form means the id read back is the id sent.
+ */
+export function toEventId(id: string): string {
+  if (!UUID_FORMAT.test(id) || id === NIL_UUID) {
+    throw new RangeError(`event id must be a non-nil UUID (8-4-4-4-12 hex digits), got ${JSON.stringify(id)}`);
+  }
+  return id.toLowerCase();
+}
+
 export function toEventData(event: EventToAppend): EventData {
   return {
-    id: event.id,
+    id: toEventId(event.id),
     contentType: 'application/json',
     type: event.type,
     // The client writes JSON.stringify(data), so any JSON value works, not only objects.

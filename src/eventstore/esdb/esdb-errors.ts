@@ -3,6 +3,7 @@ import {
   CancelledError,
   DeadlineExceededError,
   NotLeaderError,
+  StreamDeletedError,
   TimeoutError,
   UnavailableError,
   UnknownError,
@@ -18,9 +19,57 @@ export const BACKEND = 'event store';
 // DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, INTERNAL (e.g. a reset stream), UNAVAILABLE.
 const TRANSIENT_GRPC_CODES = new Set([1, 2, 4, 8, 10, 13, 14]);
 
+const INVALID_ARGUMENT = 3;
+
+/**
+ * A log position the server cannot read from: not the start of a record, e.g. a checkpoint kept
+ * from another store or corrupted. Retrying cannot help, so it is never counted as an outage.
+ */
+export class InvalidLogPositionError extends Error {
+  override name = 'InvalidLogPositionError';
+  constructor(
+    readonly position: bigint,
+    options?: { cause?: unknown },
+  ) {
+    super(`event store: position ${position} is not the position of an event in the log`, options);
+  }
+}
+
+/**
+ * A subscription checkpoint beyond the last record of the log: the store lost events (restored
+ * from an older backup) or the checkpoint belongs to another store. The server would silently skip
+ * every new event up to the checkpoint, so the subscription refuses to start instead.
+ */
+export class CheckpointAheadOfLogError extends Error {
+  override name = 'CheckpointAheadOfLogError';
+  constructor(
+    readonly checkpoint: bigint,
+    readonly lastPosition: bigint | null,
+  ) {
+    super(
+      `event store: checkpoint ${checkpoint} is ahead of the log, whose last record is at ${lastPosition ?? 'none (empty log)'}; ` +
+        'the store has lost events or the checkpoint belongs to another store',
+    );
+  }
+}
+
+/**
+ * The server could not read $all at the position asked for. 24.10 and later say so with
+ * INVALID_ARGUMENT; 23.10 reports the failed read of its storage reader as an unknown result.
+ */
+export function isUnreadablePosition(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (code === INVALID_ARGUMENT && /invalid position/i.test(error.message)) return true;
+  return /Unexpected (Filtered)?ReadAllResult: Error/.test(error.message);
+}
+
 /** True for failures of the connection or the server that a retry may cure. */
 export function isTransient(error: unknown): boolean {
   if (error instanceof BackendUnavailableError) return true;
+  // The client wraps every status it has no class for, a bad argument included, as UnknownError.
+  if ((error as { code?: unknown } | null)?.code === INVALID_ARGUMENT || isUnreadablePosition(error)) return false;
+  if (error instanceof UnknownError && /Could not recognize BadRequest/.test(error.message)) return false;
   if (
     error instanceof UnavailableError ||
     error instanceof CancelledError ||
@@ -37,6 +86,11 @@ export function isTransient(error: unknown): boolean {
 
 export function translateError(error: unknown, append?: { streamName: string; expected: ExpectedRevision }): unknown {
   if (error instanceof BackendUnavailableError || error instanceof WrongExpectedRevisionError) return error;
+  // The server answers 'stream_exists' on a soft-deleted stream with StreamDeleted; to the port such
+  // a stream is missing (it reads as empty), so this is the conflict the port names for that case.
+  if (error instanceof StreamDeletedError && append?.expected === 'stream_exists') {
+    return new WrongExpectedRevisionError(append.streamName, append.expected, 'no_stream');
+  }
   if (error instanceof WrongExpectedVersionError && append) {
     const actual = error.actualVersion === 'no_stream' ? 'no_stream' : toRevisionNumber(error.actualVersion, append.streamName);
     return new WrongExpectedRevisionError(append.streamName, append.expected, actual);

@@ -17,7 +17,7 @@ import {
 } from '../port.js';
 import { assertNonNegativeInteger, toClientExpectedRevision, toEventData, toRevisionNumber } from './conversions.js';
 import { connectEsdbClient } from './esdb-client.js';
-import { BACKEND, translateError, withDeadline } from './esdb-errors.js';
+import { BACKEND, InvalidLogPositionError, isUnreadablePosition, translateError, withDeadline } from './esdb-errors.js';
 import { collect, readAllEvents, readHeadPosition, readStreamEvents } from './log-reads.js';
 import { readAllByStreamPrefix } from './prefix-read.js';
 import { DEFAULT_RESUBSCRIBE_DELAYS, ResilientAllSubscription, type ResubscribeDelays } from './resilient-subscription.js';
@@ -51,9 +51,10 @@ class EsdbEventStore implements EventStore {
   async append(streamName: string, events: EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError(`stream ${streamName}: an append needs at least one event`);
     const expectedRevision = toClientExpectedRevision(expected);
+    const eventData = events.map(toEventData);
     try {
       const result = await withDeadline(
-        this.client.appendToStream(streamName, events.map(toEventData), { expectedRevision, deadline: this.timeoutMs }),
+        this.client.appendToStream(streamName, eventData, { expectedRevision, deadline: this.timeoutMs }),
         this.timeoutMs,
       );
       // Only when the connection string sets throwOnAppendFailure=false.
@@ -68,6 +69,8 @@ class EsdbEventStore implements EventStore {
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
     assertNonNegativeInteger('fromRevision', options.fromRevision);
     assertNonNegativeInteger('maxCount', options.maxCount);
+    // The server refuses a count of 0 (its reader wants a positive one); nothing is what was asked.
+    if (options.maxCount === 0) return [];
     try {
       return await readStreamEvents(this.client, streamName, options, this.timeoutMs);
     } catch (error) {
@@ -85,6 +88,7 @@ class EsdbEventStore implements EventStore {
       }
       return await readAllEvents(this.client, after, maxCount, this.timeoutMs);
     } catch (error) {
+      if (after !== null && isUnreadablePosition(error)) throw new InvalidLogPositionError(after, { cause: error });
       throw translateError(error);
     }
   }
@@ -103,6 +107,7 @@ class EsdbEventStore implements EventStore {
       options,
       this.options.resubscribeDelays ?? DEFAULT_RESUBSCRIBE_DELAYS,
       this.options.logger,
+      this.timeoutMs,
     );
     this.subscriptions.add(subscription);
     void subscription.done.catch(() => undefined).finally(() => this.subscriptions.delete(subscription));

@@ -9,12 +9,12 @@ import {
   type AllStreamSubscription,
   type EventStoreDBClient,
   type Position,
-  type ReadPosition,
 } from '@eventstore/db-client';
 import type { Logger } from 'pino';
 import type { StoredEvent, SubscribeOptions, Subscription } from '../port.js';
 import { fromPortPosition, isSystemEvent, toStoredEvent } from './conversions.js';
-import { isTransient, translateError } from './esdb-errors.js';
+import { InvalidLogPositionError, isTransient, isUnreadablePosition, translateError } from './esdb-errors.js';
+import { verifyStartPosition } from './start-position.js';
 
 export interface ResubscribeDelays {
   /** Wait before the first resubscription; it doubles after each failure in a row... */
@@ -25,6 +25,7 @@ export interface ResubscribeDelays {
 
 export const DEFAULT_RESUBSCRIBE_DELAYS: ResubscribeDelays = { initialMs: 100, maxMs: 5_000 };
 const DEFAULT_MAX_BATCH_SIZE = 100;
+const DEFAULT_CHECK_TIMEOUT_MS = 5_000;
 
 /** Exponential backoff: the initial delay, doubled per failure in a row, capped. */
 export function resubscribeDelay(failuresInARow: number, delays: ResubscribeDelays): number {
@@ -35,7 +36,7 @@ export class ResilientAllSubscription implements Subscription {
   readonly done: Promise<void>;
   private stopped = false;
   private queue: AllStreamResolvedEvent[] = [];
-  private resumeFrom: ReadPosition;
+  private resumeFrom: Position | typeof START;
   private failuresInARow = 0;
   /** Wakes the delivery loop: an event arrived, the source failed, or stop() was called. */
   private wake: () => void = () => {};
@@ -45,6 +46,8 @@ export class ResilientAllSubscription implements Subscription {
     private readonly options: SubscribeOptions,
     private readonly delays: ResubscribeDelays = DEFAULT_RESUBSCRIBE_DELAYS,
     private readonly logger?: Pick<Logger, 'warn'>,
+    /** Longest wait for the reads that check a start position. */
+    private readonly timeoutMs = DEFAULT_CHECK_TIMEOUT_MS,
   ) {
     this.resumeFrom = options.after === null ? START : fromPortPosition(options.after);
     this.done = this.run();
@@ -62,6 +65,9 @@ export class ResilientAllSubscription implements Subscription {
     while (!this.stopped) {
       const failure = await this.deliverUntilDropped();
       if (this.stopped) return;
+      if (isUnreadablePosition(failure) && this.resumeFrom !== START) {
+        throw new InvalidLogPositionError(this.resumeFrom.commit, { cause: failure });
+      }
       if (!isTransient(failure)) throw translateError(failure);
       const delayMs = resubscribeDelay(this.failuresInARow, this.delays);
       this.failuresInARow++;
@@ -74,6 +80,14 @@ export class ResilientAllSubscription implements Subscription {
   private async deliverUntilDropped(): Promise<unknown> {
     const maxBatchSize = Math.max(1, this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE);
     const highWaterMark = Math.max(2 * maxBatchSize, 64);
+    if (this.resumeFrom !== START) {
+      try {
+        await verifyStartPosition(this.client, this.resumeFrom, this.timeoutMs);
+      } catch (error) {
+        return error;
+      }
+      if (this.stopped) return undefined;
+    }
     let failure: unknown;
     const source: AllStreamSubscription = this.client.subscribeToAll({
       fromPosition: this.resumeFrom,

@@ -1,17 +1,27 @@
 // Streams.Append: a client stream of one options message then the proposed events. A wrong
 // expected revision is an ordinary response (not a gRPC error), carrying the current revision.
 import type { ServerReadableStream, sendUnaryData } from '@grpc/grpc-js';
-import type { EventLog, ExpectedState, ProposedEvent, WriteOutcome } from './event-log.js';
-import { invalidArgument, maximumAppendSizeError, streamDeletedError } from './grpc-errors.js';
-import { expectedState, proposedEvent, streamNameOf } from './messages.js';
+import type { WriteContext } from './batch-append.js';
+import type { ExpectedState, ProposedEvent, WriteOutcome } from './event-log.js';
+import {
+  invalidArgument,
+  maximumAppendSizeError,
+  notLeaderError,
+  operationTimedOut,
+  serverNotReady,
+  streamDeletedError,
+  unknownError,
+} from './grpc-errors.js';
+import { BadEventIdError, expectedState, proposedEvent, streamNameOf } from './messages.js';
 import { AppendResp, Empty, type AppendReq } from './proto.js';
 
 type AppendCall = ServerReadableStream<AppendReq, AppendResp>;
 
-export function appendHandler(log: EventLog) {
+export function appendHandler({ log, faults, endpoint }: WriteContext) {
   return (call: AppendCall, callback: sendUnaryData<AppendResp>) => {
     let target: { streamName: string; expected: ExpectedState } | null = null;
     const events: ProposedEvent[] = [];
+    let badEventId: BadEventIdError | null = null;
     call.on('data', (request: AppendReq) => {
       const options = request.getOptions();
       if (options) {
@@ -21,24 +31,44 @@ export function appendHandler(log: EventLog) {
         };
       }
       const message = request.getProposedMessage();
-      if (message) events.push(proposedEvent(message));
+      try {
+        if (message) events.push(proposedEvent(message));
+      } catch (error) {
+        if (!(error instanceof BadEventIdError)) throw error;
+        badEventId ??= error;
+      }
     });
     call.on('end', () => {
       if (!target) {
         callback(invalidArgument('The first append message must carry the options.'));
         return;
       }
-      const outcome = log.append(target.streamName, target.expected, events);
-      switch (outcome.kind) {
-        case 'stream_deleted':
-          return callback(streamDeletedError(target.streamName));
-        case 'too_large':
-          return callback(maximumAppendSizeError(outcome.maxAppendSize));
-        default:
-          return callback(null, appendResponse(outcome, target.expected));
-      }
+      // The handler's GUID parse throws, which gRPC reports as an exception in the handler.
+      if (badEventId) return callback(unknownError('Exception was thrown by handler.'));
+      const { streamName, expected } = target;
+      faults.admit(() => {
+        const fault = faults.take();
+        if (fault === 'not_leader') return callback(notLeaderError(endpoint.host, endpoint.port));
+        if (fault === 'not_ready') return callback(serverNotReady());
+        const outcome = log.append(streamName, expected, events);
+        if (fault === 'timeout' && outcome.kind === 'success') {
+          return callback(operationTimedOut('Commit timed out.'));
+        }
+        answer(outcome, streamName, expected, callback);
+      });
     });
   };
+}
+
+function answer(outcome: WriteOutcome, streamName: string, expected: ExpectedState, callback: sendUnaryData<AppendResp>): void {
+  switch (outcome.kind) {
+    case 'stream_deleted':
+      return callback(streamDeletedError(streamName));
+    case 'too_large':
+      return callback(maximumAppendSizeError(outcome.maxAppendSize));
+    default:
+      return callback(null, appendResponse(outcome, expected));
+  }
 }
 
 function appendResponse(

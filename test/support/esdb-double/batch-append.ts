@@ -1,9 +1,18 @@
 // Streams.BatchAppend: one long-lived bidirectional stream carrying many appends, each made of
 // chunks sharing a correlation id; the chunk marked final commits it and gets one response.
 import type { ServerDuplexStream } from '@grpc/grpc-js';
+import type { AppendFaults } from './append-faults.js';
 import type { EventLog, ExpectedState, ProposedEvent, WriteOutcome } from './event-log.js';
-import { batchMaximumAppendSizeExceeded, batchStreamDeleted, batchWrongExpectedVersion } from './grpc-errors.js';
-import { proposedEvent, streamIdentifier, streamNameOf, uuidString } from './messages.js';
+import {
+  batchBadRequest,
+  batchMaximumAppendSizeExceeded,
+  batchServerNotReady,
+  batchStreamDeleted,
+  batchTimeout,
+  batchWrongExpectedVersion,
+  notLeaderError,
+} from './grpc-errors.js';
+import { BadEventIdError, proposedEvent, streamIdentifier, streamNameOf, uuidString } from './messages.js';
 import { AllStreamPosition, BatchAppendResp, ProtobufEmpty, UUID, type BatchAppendOptions, type BatchAppendReq } from './proto.js';
 
 type BatchAppendCall = ServerDuplexStream<BatchAppendReq, BatchAppendResp>;
@@ -14,9 +23,17 @@ interface PendingAppend {
   events: ProposedEvent[];
 }
 
-export function batchAppendHandler(log: EventLog) {
+export interface WriteContext {
+  log: EventLog;
+  faults: AppendFaults;
+  /** Where a not-leader refusal sends the client: the double itself. */
+  endpoint: { host: string; port: number };
+}
+
+export function batchAppendHandler({ log, faults, endpoint }: WriteContext) {
   return (call: BatchAppendCall) => {
     const pending = new Map<string, PendingAppend>();
+    let failed = false;
     call.on('data', (request: BatchAppendReq) => {
       const correlationId = uuidString(request.getCorrelationId());
       let append = pending.get(correlationId);
@@ -30,11 +47,37 @@ export function batchAppendHandler(log: EventLog) {
         pending.set(correlationId, append);
       }
       if (!append) return;
-      append.events.push(...request.getProposedMessagesList().map(proposedEvent));
+      try {
+        append.events.push(...request.getProposedMessagesList().map(proposedEvent));
+      } catch (error) {
+        if (!(error instanceof BadEventIdError)) throw error;
+        pending.delete(correlationId);
+        call.write(baseResponse(correlationId, append).setError(batchBadRequest(error.message)));
+        return;
+      }
       if (!request.getIsFinal()) return;
       pending.delete(correlationId);
-      const outcome = log.append(append.streamName, append.expected, append.events);
-      call.write(batchResponse(correlationId, append, outcome));
+      const commit = append;
+      faults.admit(() => {
+        if (failed) return;
+        const fault = faults.take();
+        if (fault === 'not_leader') {
+          // The refusal fails the whole call: every append still pending on it fails with it.
+          failed = true;
+          call.emit('error', notLeaderError(endpoint.host, endpoint.port));
+          return;
+        }
+        if (fault === 'not_ready') {
+          call.write(baseResponse(correlationId, commit).setError(batchServerNotReady()));
+          return;
+        }
+        const outcome = log.append(commit.streamName, commit.expected, commit.events);
+        if (fault === 'timeout' && outcome.kind === 'success') {
+          call.write(baseResponse(correlationId, commit).setError(batchTimeout()));
+          return;
+        }
+        call.write(batchResponse(correlationId, commit, outcome));
+      });
     });
     call.on('end', () => call.end());
   };
@@ -45,6 +88,10 @@ function batchExpectedState(options: BatchAppendOptions): ExpectedState {
   if (options.hasStreamExists()) return { kind: 'stream_exists' };
   if (options.hasStreamPosition()) return { kind: 'revision', revision: BigInt(options.getStreamPosition()) };
   return { kind: 'any' };
+}
+
+function baseResponse(correlationId: string, append: PendingAppend): BatchAppendResp {
+  return new BatchAppendResp().setCorrelationId(new UUID().setString(correlationId)).setStreamIdentifier(streamIdentifier(append.streamName));
 }
 
 function batchResponse(correlationId: string, append: PendingAppend, outcome: WriteOutcome): BatchAppendResp {

@@ -58,6 +58,8 @@ export class EventLog {
   /** The $all log in position order. */
   readonly records: LogRecord[] = [];
   private readonly streams = new Map<string, StreamState>();
+  /** Every record by event id, for the idempotency check of re-sent appends. */
+  private readonly committed = new Map<string, LogRecord>();
   private readonly listeners = new Set<() => void>();
   private nextPosition = 0n;
 
@@ -77,8 +79,8 @@ export class EventLog {
     const size = events.reduce((total, event) => total + event.data.length + event.customMetadata.length, 0);
     if (size > this.maxAppendSize) return { kind: 'too_large', maxAppendSize: this.maxAppendSize };
     const stream = this.stream(streamName);
-    if (stream.tombstoned) return { kind: 'stream_deleted' };
-    if (!satisfies(stream, expected)) return { kind: 'wrong_expected_version', currentRevision: stream.lastRevision };
+    const decision = commitDecision(stream, streamName, expected, events, this.committed);
+    if (decision.kind !== 'write') return decision;
     if (events.length === 0) return { kind: 'success', currentRevision: stream.lastRevision, position: null };
 
     const recreatesSoftDeleted = stream.truncateBefore === DELETED_STREAM_REVISION;
@@ -136,6 +138,26 @@ export class EventLog {
     return this.streams.get(streamName)?.tombstoned ?? false;
   }
 
+  /** Where the next record will be written: one past the end of the log. */
+  get endPosition(): bigint {
+    return this.nextPosition;
+  }
+
+  /** Position of the last record, or -1 for an empty log (the server's LastIndexedPosition). */
+  get lastPosition(): bigint {
+    return this.records.at(-1)?.position ?? -1n;
+  }
+
+  /**
+   * A position inside the log that is not the start of a record: the server cannot read there.
+   * The end of the log and anything beyond it read as empty instead.
+   */
+  isInsideARecord(position: bigint): boolean {
+    if (position < 0n || position >= this.nextPosition) return false;
+    const index = this.indexAfter(position) - 1;
+    return index < 0 || this.records[index]!.position !== position;
+  }
+
   /** Index in `records` of the first record whose position is strictly greater than `position`. */
   indexAfter(position: bigint): number {
     let low = 0;
@@ -177,6 +199,7 @@ export class EventLog {
     );
     this.records.push(record);
     stream.records.push(record);
+    this.committed.set(record.id, record);
     if (revision !== DELETED_STREAM_REVISION) stream.lastRevision = revision;
     return record;
   }
@@ -205,6 +228,57 @@ export function systemEvent(type: string, json: string, metadataJson = ''): Prop
   };
 }
 
+type CommitDecision = { kind: 'write' } | Exclude<WriteOutcome, { kind: 'too_large' }>;
+
+/**
+ * The server's commit check, in its order: a tombstoned stream refuses everything; 'stream_exists'
+ * on a soft-deleted stream is StreamDeleted; then the idempotency check. Events whose ids already
+ * sit in the stream where this append would have put them make the append "already done": it
+ * answers the revision and position of that first write. A partial match is a wrong expected
+ * version, as is an exact revision behind the stream whose events are not there.
+ */
+function commitDecision(
+  stream: StreamState,
+  streamName: string,
+  expected: ExpectedState,
+  events: ProposedEvent[],
+  committed: Map<string, LogRecord>,
+): CommitDecision {
+  const softDeleted = stream.truncateBefore === DELETED_STREAM_REVISION;
+  const current = stream.lastRevision;
+  const wrong = { kind: 'wrong_expected_version', currentRevision: current } as const;
+  if (stream.tombstoned) return { kind: 'stream_deleted' };
+  if (expected.kind === 'stream_exists') {
+    if (softDeleted) return { kind: 'stream_deleted' };
+    if (current === null) return wrong;
+  }
+  if (expected.kind === 'any' || expected.kind === 'stream_exists') {
+    const found = events.map((event) => committed.get(event.id));
+    if (found.length === 0 || !found[0] || found[0].streamName !== streamName) return { kind: 'write' };
+    if (found.some((record) => !record || record.streamName !== streamName)) return wrong;
+    return alreadyDone(found.at(-1)!);
+  }
+  if (expected.kind === 'no_stream' && current === null) return { kind: 'write' };
+  const expectedRevision = expected.kind === 'revision' ? expected.revision : -1n;
+  const currentRevision = current ?? -1n;
+  if (expectedRevision > currentRevision) return wrong;
+  if (expectedRevision === currentRevision) return { kind: 'write' };
+  if (events.length === 0) return wrong;
+  for (const [offset, event] of events.entries()) {
+    const record = stream.records.find((candidate) => candidate.revision === expectedRevision + 1n + BigInt(offset));
+    if (record?.id === event.id) continue;
+    if (offset === 0 && expected.kind === 'no_stream' && softDeleted) return { kind: 'write' };
+    return wrong;
+  }
+  const last = stream.records.find((candidate) => candidate.revision === expectedRevision + BigInt(events.length));
+  return alreadyDone(last!);
+}
+
+function alreadyDone(last: LogRecord): CommitDecision {
+  return { kind: 'success', currentRevision: last.revision, position: last.position };
+}
+
+/** The expected-revision rule of deletes, which have no events to be idempotent about. */
 function satisfies(stream: StreamState, expected: ExpectedState): boolean {
   const softDeleted = stream.truncateBefore === DELETED_STREAM_REVISION;
   switch (expected.kind) {

@@ -3,7 +3,18 @@
 // with a google.rpc.Status whose `details` packs the matching event_store.client message.
 import { Metadata, status, type ServerErrorResponse } from '@grpc/grpc-js';
 import type { ExpectedState } from './event-log.js';
-import { Any, Code, MaximumAppendSizeExceeded, Status, StreamDeleted, StreamIdentifier, WrongExpectedVersion, ProtobufEmpty } from './proto.js';
+import {
+  Any,
+  BadRequest,
+  Code,
+  MaximumAppendSizeExceeded,
+  ProtobufEmpty,
+  Status,
+  StreamDeleted,
+  StreamIdentifier,
+  Timeout,
+  WrongExpectedVersion,
+} from './proto.js';
 
 type StatusProto = InstanceType<typeof Status>;
 
@@ -68,6 +79,33 @@ export function internalError(error: unknown): ServerErrorResponse {
   return serviceError(status.INTERNAL, error instanceof Error ? error.message : String(error));
 }
 
+/** Leader info with a follower's refusal: the client reconnects to the endpoint it names. */
+export function notLeaderError(leaderHost: string, leaderPort: number): ServerErrorResponse {
+  return serviceError(status.NOT_FOUND, 'Leader info available', {
+    exception: 'not-leader',
+    'leader-endpoint-host': leaderHost,
+    'leader-endpoint-port': String(leaderPort),
+  });
+}
+
+export function serverNotReady(): ServerErrorResponse {
+  return serviceError(status.UNAVAILABLE, 'Server Is Not Ready');
+}
+
+/** The server's "Operation timed out" status, for commit timeouts and too slow consumers alike. */
+export function operationTimedOut(message: string): ServerErrorResponse {
+  return serviceError(status.ABORTED, `Operation timed out: ${message}`);
+}
+
+/** What the server answers for a result it has no better status for, or an exception in a handler. */
+export function unknownError(message: string): ServerErrorResponse {
+  return serviceError(status.UNKNOWN, message);
+}
+
+export function invalidPosition(): ServerErrorResponse {
+  return serviceError(status.INVALID_ARGUMENT, 'Trying to read from an invalid position.');
+}
+
 export function serverRestarting(): ServerErrorResponse {
   return serviceError(status.UNAVAILABLE, 'Server is shutting down.');
 }
@@ -96,14 +134,14 @@ export function batchWrongExpectedVersion(expected: ExpectedState, currentRevisi
       detail.setExpectedStreamPosition(String(expected.revision));
       break;
   }
-  return packedStatus(Code.FAILED_PRECONDITION, 'WrongExpectedVersion', 'event_store.client.WrongExpectedVersion', detail);
+  return packedStatus(Code.ALREADY_EXISTS, 'WrongExpectedVersion', 'event_store.client.WrongExpectedVersion', detail);
 }
 
 export function batchStreamDeleted(streamName: string): StatusProto {
   const detail = new StreamDeleted().setStreamIdentifier(
     new StreamIdentifier().setStreamName(new TextEncoder().encode(streamName)),
   );
-  return packedStatus(Code.FAILED_PRECONDITION, 'Stream Deleted', 'event_store.client.StreamDeleted', detail);
+  return packedStatus(Code.NOT_FOUND, 'StreamDeleted', 'event_store.client.StreamDeleted', detail);
 }
 
 export function batchMaximumAppendSizeExceeded(maxAppendSize: number): StatusProto {
@@ -114,4 +152,17 @@ export function batchMaximumAppendSizeExceeded(maxAppendSize: number): StatusPro
     'event_store.client.MaximumAppendSizeExceeded',
     detail,
   );
+}
+
+export function batchBadRequest(message: string): StatusProto {
+  return packedStatus(Code.INVALID_ARGUMENT, 'BadRequest', 'event_store.client.BadRequest', new BadRequest().setMessage(message));
+}
+
+export function batchTimeout(): StatusProto {
+  return packedStatus(Code.DEADLINE_EXCEEDED, 'Timeout', 'event_store.client.Timeout', new Timeout());
+}
+
+/** The server leaves the code unset here and packs an empty message, which the client cannot name. */
+export function batchServerNotReady(): StatusProto {
+  return packedStatus(Code.OK, 'Server Is Not Ready', 'google.protobuf.Empty', new ProtobufEmpty());
 }

@@ -1,5 +1,6 @@
-// A catch-up subscription (Streams.Read with subscription options) to one stream or to $all:
-// confirmation, then history strictly after the start point, then CaughtUp, then live events.
+// A catch-up subscription (Streams.Read with subscription options) to one stream: confirmation,
+// then history strictly after the start revision, then CaughtUp, then live events. ($all has its
+// own, version by version, in all-subscription.ts.)
 // It is a cursor over the log that sleeps at the head until the next write, so it never buffers
 // more than the client's flow-control window: a slow client simply slows it down.
 import type { ServerErrorResponse, ServerWritableStream } from '@grpc/grpc-js';
@@ -7,7 +8,6 @@ import { DELETED_STREAM_REVISION, type EventLog, type LogRecord } from './event-
 import { streamDeletedError } from './grpc-errors.js';
 import { eventResponse, streamNameOf } from './messages.js';
 import { ReadReq, ReadResp, type ReadOptions, type ReadReq as ReadReqMessage } from './proto.js';
-import { recordFilter } from './record-filter.js';
 import { send } from './send.js';
 
 type ReadCall = ServerWritableStream<ReadReqMessage, ReadResp>;
@@ -31,7 +31,7 @@ export class LiveSubscription {
   ) {}
 
   async run(options: ReadOptions): Promise<void> {
-    const source = options.hasAll() ? this.allSource(options) : this.streamSource(options);
+    const source = this.streamSource(options);
     if (source.refusal) {
       this.drop(source.refusal);
       return;
@@ -83,23 +83,6 @@ export class LiveSubscription {
         await send(this.call, new ReadResp().setCheckpoint(checkpoint));
       }
     }
-  }
-
-  private allSource(options: ReadOptions): Source {
-    const all = options.getAll()!;
-    const AllCase = ReadReq.Options.AllOptions.AllOptionCase;
-    const filter = recordFilter(options);
-    let startIndex = 0;
-    if (all.getAllOptionCase() === AllCase.END) startIndex = this.log.records.length;
-    // A subscription starts strictly after the position it is given.
-    if (all.getAllOptionCase() === AllCase.POSITION) {
-      startIndex = this.log.indexAfter(BigInt(all.getPosition()!.getCommitPosition()));
-    }
-    return {
-      startIndex,
-      verdict: (record) => (filter.matches(record) ? 'deliver' : 'skip'),
-      checkpointEvery: filter.checkpointEvery,
-    };
   }
 
   private streamSource(options: ReadOptions): Source {

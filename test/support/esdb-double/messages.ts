@@ -36,10 +36,37 @@ interface ProposedMessageLike {
   getCustomMetadata_asU8(): Uint8Array;
 }
 
+/** An event id the server cannot take: not a GUID, or the nil GUID. */
+export class BadEventIdError extends Error {
+  override name = 'BadEventIdError';
+}
+
+const GUID_FORMATS = [
+  /^([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})$/i,
+  /^([0-9a-f]{8})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{12})$/i,
+  /^\{([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})\}$/i,
+  /^\(([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})\)$/i,
+];
+
+/**
+ * The server parses ids into GUIDs and writes them back in the lower-case hyphenated form, so an
+ * id read back may differ in case (and format) from the one sent. The nil GUID is refused.
+ */
+export function eventIdOf(raw: string): string {
+  for (const format of GUID_FORMATS) {
+    const parts = format.exec(raw);
+    if (!parts) continue;
+    const id = parts.slice(1).join('-').toLowerCase();
+    if (id === '00000000-0000-0000-0000-000000000000') throw new BadEventIdError('Empty eventId provided.');
+    return id;
+  }
+  throw new BadEventIdError(`Unrecognized Guid format: '${raw}'.`);
+}
+
 export function proposedEvent(message: ProposedMessageLike): ProposedEvent {
   const metadata = message.getMetadataMap();
   return {
-    id: uuidString(message.getId()),
+    id: eventIdOf(uuidString(message.getId())),
     type: metadata.get('type') ?? '',
     contentType: metadata.get('content-type') ?? 'application/octet-stream',
     data: message.getData_asU8(),

@@ -18,7 +18,7 @@ export const { ServerFeaturesService } = serverFeaturesGrpc;
 export const { ReadReq, ReadResp, AppendReq, AppendResp, BatchAppendReq, BatchAppendResp } = streamsPb;
 export const { DeleteReq, DeleteResp, TombstoneReq, TombstoneResp } = streamsPb;
 export const { UUID, Empty, StreamIdentifier, AllStreamPosition, WrongExpectedVersion, StreamDeleted } = sharedPb;
-export const { MaximumAppendSizeExceeded } = sharedPb;
+export const { MaximumAppendSizeExceeded, BadRequest, Timeout } = sharedPb;
 export const { SupportedMethods, SupportedMethod } = serverFeaturesPb;
 export const { Status } = statusPb;
 /** google.rpc.Code: the status codes inside a BatchAppend error. */

@@ -1,11 +1,12 @@
 // Streams.Read without a subscription: one stream or $all, forwards or backwards, bounded by count.
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { EventLog, LogRecord } from './event-log.js';
-import { streamDeletedError } from './grpc-errors.js';
+import { invalidPosition, streamDeletedError, unknownError } from './grpc-errors.js';
 import { eventResponse, streamIdentifier, streamNameOf } from './messages.js';
 import { ReadReq, ReadResp, type ReadOptions, type ReadReq as ReadReqMessage } from './proto.js';
 import { recordFilter } from './record-filter.js';
 import { send } from './send.js';
+import type { EsdbServerVersion } from './server-version.js';
 
 type ReadCall = ServerWritableStream<ReadReqMessage, ReadResp>;
 const { ReadDirection } = ReadReq.Options;
@@ -13,6 +14,11 @@ const { ReadDirection } = ReadReq.Options;
 export async function readStream(call: ReadCall, options: ReadOptions, log: EventLog): Promise<void> {
   const streamOptions = options.getStream()!;
   const streamName = streamNameOf(streamOptions.getStreamIdentifier());
+  if (countOf(options) === 0) {
+    // The storage reader insists on a positive count and reports the exception as an Error result.
+    call.emit('error', unknownError('Unexpected ReadStreamResult: Error'));
+    return;
+  }
   const outcome = log.readStream(streamName);
   if (outcome.kind === 'deleted') {
     call.emit('error', streamDeletedError(streamName));
@@ -44,7 +50,7 @@ export async function readStream(call: ReadCall, options: ReadOptions, log: Even
   await writeEvents(call, selected.slice(0, countOf(options)));
 }
 
-export async function readAll(call: ReadCall, options: ReadOptions, log: EventLog): Promise<void> {
+export async function readAll(call: ReadCall, options: ReadOptions, log: EventLog, version: EsdbServerVersion): Promise<void> {
   const allOptions = options.getAll()!;
   const AllCase = ReadReq.Options.AllOptions.AllOptionCase;
   const backwards = options.getReadDirection() === ReadDirection.BACKWARDS;
@@ -60,6 +66,12 @@ export async function readAll(call: ReadCall, options: ReadOptions, log: EventLo
     default: {
       // Forwards includes the record at the position; backwards reads what lies before it.
       const position = BigInt(allOptions.getPosition()!.getCommitPosition());
+      if (log.isInsideARecord(position)) {
+        // The chunk reader finds no record there. 24.10 names it; 23.10 reports a failed read.
+        const result = options.hasFilter() ? 'FilteredReadAllResult' : 'ReadAllResult';
+        call.emit('error', version === '24.10' ? invalidPosition() : unknownError(`Unexpected ${result}: Error`));
+        return;
+      }
       selected = log.records.filter((record) => (backwards ? record.position < position : record.position >= position));
     }
   }
