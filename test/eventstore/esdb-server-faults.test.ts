@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { EventStoreDBClient } from '@eventstore/db-client';
 import { ulid } from 'ulid';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BackendUnavailableError } from '../../src/backends/errors.js';
 import {
-  BackendUnavailableError,
   WrongExpectedRevisionError,
   type EventStore,
   type EventToAppend,
