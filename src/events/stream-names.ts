@@ -1,4 +1,4 @@
-// Stream names are `<aggregate>-<ulid>` (SPEC §2); the API's id is the ulid.
+// Stream names are `<aggregate>-<ulid>`; the API's id is the ulid.
 export function streamName(aggregateType: string, id: string): string {
   return `${aggregateType}-${id}`;
 }

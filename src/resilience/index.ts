@@ -1,5 +1,6 @@
-// Resilience around every backend call (SPEC §5, the 503 rule): timeouts, retries with jittered
-// backoff, a circuit breaker per backend, and bulkheads for background work; built on cockatiel.
+// Resilience around every backend call, so a backend that is down answers 503 with Retry-After:
+// timeouts, retries with jittered backoff, a circuit breaker per backend, and bulkheads for
+// background work; built on cockatiel.
 export { BackendPolicy, type CircuitStateName } from './backend-policy.js';
 export { ResilientEventStore } from './resilient-event-store.js';
 export { ResilientReadStore } from './resilient-read-store.js';
