@@ -7,7 +7,7 @@ import { DomainConflictError } from '../domain/errors.js';
 import type { StoredEvent } from '../eventstore/port.js';
 import { deterministicUlid } from './deterministic-id.js';
 
-export const AGENT_ROLE = 'agent';
+const AGENT_ROLE = 'agent';
 
 /** The event a command is caused by: stored, or as a handler received it. */
 type Cause = Pick<StoredEvent, 'id' | 'metadata' | 'recordedAt'>;

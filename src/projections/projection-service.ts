@@ -18,8 +18,6 @@ import { dropGeneration, dropOtherGenerations, type CleanupDeps } from './rebuil
 import { Retirements } from './rebuild/retirements.js';
 import { ProjectionNotWritableError, RebuildConflictError, UnknownProjectionError } from './rebuild/rebuild-errors.js';
 
-export type { ProjectionStatus } from './projection-status.js';
-
 export interface ProjectionServiceOptions {
   /** Run the projections here (the worker, or the single embedded process); else only observe them. */
   run: boolean;

@@ -4,7 +4,7 @@
 export { BackendPolicy, type CircuitStateName } from './backend-policy.js';
 export { ResilientEventStore } from './resilient-event-store.js';
 export { ResilientReadStore } from './resilient-read-store.js';
-export { WorkBulkhead, createWorkBulkheads, type WorkBulkheads } from './bulkhead.js';
-export { BackendTimeoutError, CircuitOpenError, WorkRejectedError, isTransient } from './errors.js';
+export { WorkBulkhead, createWorkBulkheads } from './bulkhead.js';
+export { BackendTimeoutError, CircuitOpenError, isTransient } from './errors.js';
 export { registerCircuitGauge } from './circuit-gauge.js';
 export type { ResilienceOptions } from './resilience-options.js';
