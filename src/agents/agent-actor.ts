@@ -6,7 +6,10 @@ import { DomainConflictError } from '../domain/errors.js';
 import type { StoredEvent } from '../eventstore/port.js';
 import { deterministicUlid } from './deterministic-id.js';
 
-export const AGENT_ROLE = 'agent';
+const AGENT_ROLE = 'agent';
+
+/** The event a command is caused by: stored, or as a handler received it. */
+type Cause = Pick<StoredEvent, 'id' | 'metadata' | 'recordedAt'>;
 
 export interface AgentCommand {
   aggregateType: string;
@@ -32,7 +35,7 @@ export class AgentActor {
   ) {}
 
   /** Metadata of a command caused by `cause`: same event and step, same command id. */
-  context(cause: StoredEvent, step = '', expectedRevision?: number): CommandContext {
+  context(cause: Cause, step = '', expectedRevision?: number): CommandContext {
     const meta = readMetadata(cause.metadata);
     const commandId = deterministicUlid(eventTime(cause), this.actor, cause.id, step);
     return {
@@ -49,7 +52,7 @@ export class AgentActor {
    * Issues the command. A creating command that finds its aggregate already created was done by
    * an earlier reaction to the same event: that is success, answered with null.
    */
-  async issue(cause: StoredEvent, request: AgentCommand): Promise<CommandResult | null> {
+  async issue(cause: Cause, request: AgentCommand): Promise<CommandResult | null> {
     try {
       return await this.commands.dispatch({
         aggregateType: request.aggregateType,
@@ -64,13 +67,13 @@ export class AgentActor {
   }
 
   /** A deterministic aggregate id for something this agent creates because of `cause`. */
-  idFor(cause: StoredEvent, ...parts: string[]): string {
+  idFor(cause: Cause, ...parts: string[]): string {
     return deterministicUlid(eventTime(cause), this.actor, ...parts);
   }
 }
 
 /** When the event happened by its command's clock (the store's clock otherwise). */
-export function eventTime(event: StoredEvent): Date {
+export function eventTime(event: Pick<StoredEvent, 'metadata' | 'recordedAt'>): Date {
   const at = readMetadata(event.metadata).at;
   const parsed = at === undefined ? Number.NaN : Date.parse(at);
   return Number.isNaN(parsed) ? event.recordedAt : new Date(parsed);

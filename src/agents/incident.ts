@@ -1,12 +1,8 @@
-import type { StoredEvent } from '../eventstore/port.js';
-import { readMetadata } from '../events/metadata.js';
-import { parseStreamName } from '../events/stream-names.js';
-import { deploymentFailedSchema, deploymentRolledBackSchema } from '../domain/deployment/index.js';
 import { openIncidentSchema, type IncidentCause } from '../domain/incident/index.js';
+import type { TypedEvent } from '../events/typed-events.js';
 import type { AgentActor } from './agent-actor.js';
-import type { Reactor } from './reactor.js';
+import { reactorOf, type Reactor } from './reactor.js';
 
-const CAUSES: readonly IncidentCause[] = ['DeploymentFailed', 'DeploymentRolledBack'];
 const REASON_LIMIT = 2000;
 
 /**
@@ -20,21 +16,17 @@ const REASON_LIMIT = 2000;
  * failure and opens its own incident. Every such event thus has exactly one incident.
  */
 export function incidentAgent(actor: AgentActor): Reactor {
-  return {
-    name: actor.actor,
-    handles: (event) => (CAUSES as readonly string[]).includes(event.type) && event.streamName.startsWith('deployment-'),
-    async react(event: StoredEvent) {
-      const { id: deploymentId } = parseStreamName(event.streamName);
-      const { environment, reason } = (event.type === 'DeploymentFailed' ? deploymentFailedSchema : deploymentRolledBackSchema).parse(event.data);
-      const failure = readMetadata(event.metadata).commandId ?? event.id;
-      const data = openIncidentSchema.parse({
-        deploymentId,
-        environment,
-        reason: reason.trim().slice(0, REASON_LIMIT) || event.type,
-        causedBy: event.type,
-      });
-      const incidentId = actor.idFor(event, 'incident', deploymentId, failure);
-      await actor.issue(event, { aggregateType: 'incident', id: incidentId, command: { type: 'open', data } });
-    },
+  const openIncident = async (event: TypedEvent<IncidentCause>) => {
+    const { aggregateId: deploymentId, data } = event;
+    const failure = event.metadata.commandId ?? event.id;
+    const command = openIncidentSchema.parse({
+      deploymentId,
+      environment: data.environment,
+      reason: data.reason.trim().slice(0, REASON_LIMIT) || event.type,
+      causedBy: event.type,
+    });
+    const incidentId = actor.idFor(event, 'incident', deploymentId, failure);
+    await actor.issue(event, { aggregateType: 'incident', id: incidentId, command: { type: 'open', data: command } });
   };
+  return reactorOf(actor.actor, { DeploymentFailed: openIncident, DeploymentRolledBack: openIncident });
 }

@@ -30,6 +30,7 @@ export class ReactorRunner {
   private _status: ReactorStatus = 'starting';
   private _position: bigint | null = null;
   private _lastError: string | null = null;
+  private readonly handled: ReadonlySet<string>;
 
   constructor(
     private readonly events: EventStore,
@@ -37,7 +38,9 @@ export class ReactorRunner {
     readonly reactor: Reactor,
     private readonly bulkhead: WorkBulkhead,
     private readonly options: ReactorRunnerOptions = {},
-  ) {}
+  ) {
+    this.handled = new Set(reactor.canHandle);
+  }
 
   get status(): ReactorStatus {
     return this._status;
@@ -96,7 +99,7 @@ export class ReactorRunner {
     try {
       for (const event of batch) {
         if (this.stopped) throw new Error('reactor stopped');
-        if (this.reactor.handles(event)) await this.reactTo(event);
+        if (this.handled.has(event.type)) await this.reactTo(event);
         done = event;
       }
     } catch (error) {

@@ -1,4 +1,5 @@
 import type { StoredEvent } from '../eventstore/port.js';
+import { decodeEvent, dispatchEvent, handledTypes, type EventHandlers } from '../events/typed-events.js';
 
 /**
  * Something that reacts to the global log in order, from its own checkpoint: an agent turning
@@ -7,10 +8,19 @@ import type { StoredEvent } from '../eventstore/port.js';
 export interface Reactor {
   /** `agent:<name>`: names its checkpoint, and is the actor of the commands it issues. */
   readonly name: string;
-  /** Events it reacts to; the others only move its checkpoint. */
-  handles(event: StoredEvent): boolean;
+  /** The event types it reacts to; the others only move its checkpoint. */
+  readonly canHandle: readonly string[];
   react(event: StoredEvent): Promise<void>;
   /** Optional background duties (timers, sweeps) while the reactor runs. */
   start?(): Promise<void>;
   stop?(): Promise<void>;
+}
+
+/** A reactor made of one handler per event type; it reacts to exactly those types. */
+export function reactorOf(name: string, handlers: EventHandlers<void>): Reactor {
+  return {
+    name,
+    canHandle: handledTypes(handlers),
+    react: (event) => dispatchEvent(handlers, decodeEvent(event), undefined),
+  };
 }

@@ -1,11 +1,9 @@
-import type { EventStore, StoredEvent } from '../eventstore/port.js';
+import type { EventStore } from '../eventstore/port.js';
 import { loadAggregate } from '../commands/load-aggregate.js';
-import { parseStreamName } from '../events/stream-names.js';
-import { featureCreatedSchema } from '../domain/feature/index.js';
 import { requirementDecider } from '../domain/requirement/index.js';
 import { generateTestCasesSchema, type TestCase } from '../domain/testplan/index.js';
 import type { AgentActor } from './agent-actor.js';
-import type { Reactor } from './reactor.js';
+import { reactorOf, type Reactor } from './reactor.js';
 
 const TITLE_LIMIT = 200;
 
@@ -15,18 +13,15 @@ const TITLE_LIMIT = 200;
  * The plan is created once; seeing the feature again finds it there and adds nothing.
  */
 export function testingEngineerAgent(actor: AgentActor, events: EventStore): Reactor {
-  return {
-    name: actor.actor,
-    handles: (event) => event.type === 'FeatureCreated' && event.streamName.startsWith('feature-'),
-    async react(event: StoredEvent) {
-      const { id: featureId } = parseStreamName(event.streamName);
-      const { requirementId } = featureCreatedSchema.parse(event.data);
+  return reactorOf(actor.actor, {
+    async FeatureCreated(event) {
+      const { aggregateId: featureId, data: { requirementId } } = event;
       const requirement = (await loadAggregate(events, requirementDecider, requirementId)).state;
       if (requirement.status === 'none') throw new Error(`feature ${featureId} names requirement ${requirementId}, which does not exist`);
       const data = generateTestCasesSchema.parse({ featureId, requirementId, cases: testCasesFor(requirement.acceptanceCriteria) });
       await actor.issue(event, { aggregateType: 'testplan', id: featureId, command: { type: 'generate', data } });
     },
-  };
+  });
 }
 
 /** One case per criterion, numbered in the requirement's order. */

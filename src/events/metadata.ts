@@ -15,7 +15,6 @@ export const eventMetadataSchema = z.object({
 
 export type EventMetadata = z.infer<typeof eventMetadataSchema>;
 
-/** Version 1 of the envelope's own records (reservations); each domain event carries its type's current version (src/events/upcasting). */
 export const SCHEMA_VERSION = 1;
 
 /** Who issued a command and why: the pipeline stamps it on every event the command appends. */
@@ -37,7 +36,7 @@ const STRING_FIELDS = ['actor', 'actorRole', 'commandId', 'commandType', 'correl
 /**
  * Reads metadata leniently: events written by other tools may lack some fields, and a field of
  * the wrong type is dropped rather than trusted. Hand-written rather than a schema parse because
- * it runs for every event in every projection, and replay speed is bounded by such per-event work.
+ * it runs for every event in every projection, where it must cost next to nothing.
  */
 export function readMetadata(raw: Record<string, unknown>): Partial<EventMetadata> {
   const metadata: Partial<EventMetadata> = {};

@@ -3,6 +3,7 @@ import type { CommandBus } from '../commands/command-bus.js';
 import { KeyedLock } from '../commands/keyed-lock.js';
 import { parseStreamName, streamName } from '../events/stream-names.js';
 import type { EventStore, StoredEvent } from '../eventstore/port.js';
+import { decodeEvent, eventTypesOf, isEventOfType } from '../events/typed-events.js';
 import type { WorkBulkhead } from '../resilience/index.js';
 import type { AgentActor } from '../agents/agent-actor.js';
 import type { Reactor } from '../agents/reactor.js';
@@ -49,9 +50,8 @@ export class PipelineManager implements Reactor {
     this.deps = { events, commands, pipelines: new PipelineCommands(commands), actor };
   }
 
-  handles(event: StoredEvent): boolean {
-    return ['pipeline-', 'build-', 'deployment-'].some((prefix) => event.streamName.startsWith(prefix));
-  }
+  /** Every event of a pipeline, of a build or of a deployment may let a run take its next step. */
+  readonly canHandle = [...eventTypesOf('pipeline'), ...eventTypesOf('build'), ...eventTypesOf('deployment')];
 
   async react(event: StoredEvent): Promise<void> {
     const id = await this.pipelineOf(event);
@@ -98,9 +98,9 @@ export class PipelineManager implements Reactor {
   private async pipelineOf(event: StoredEvent): Promise<string | null> {
     const { aggregateType, id } = parseStreamName(event.streamName);
     if (aggregateType === 'pipeline' || aggregateType === 'build') return id;
-    const [started] = await this.events.readStream(streamName('deployment', id), { maxCount: 1 });
-    const buildId = (started?.data as { buildId?: unknown } | undefined)?.buildId;
-    return typeof buildId === 'string' ? buildId : null;
+    const [first] = await this.events.readStream(streamName('deployment', id), { maxCount: 1 });
+    const started = first ? decodeEvent(first) : null;
+    return started && isEventOfType(started, 'DeploymentStarted') ? started.data.buildId : null;
   }
 
   private wakeAt(id: string, at: number): void {

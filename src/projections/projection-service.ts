@@ -18,8 +18,6 @@ import { dropGeneration, dropOtherGenerations, type CleanupDeps } from './rebuil
 import { Retirements } from './rebuild/retirements.js';
 import { ProjectionNotWritableError, RebuildConflictError, UnknownProjectionError } from './rebuild/rebuild-errors.js';
 
-export type { ProjectionStatus } from './projection-status.js';
-
 export interface ProjectionServiceOptions {
   /** Run the projections here (the worker, or the single embedded process); else only observe them. */
   run: boolean;
@@ -71,7 +69,8 @@ export class ProjectionService {
   private readonly claims: RebuildClaims;
   private readonly coordinator: RebuildCoordinator;
   private readonly byName = new Map<string, Projection>();
-  private readonly owners = new Map<string, Projection>();
+  /** The projection writing each logical collection. */
+  private readonly projectionByCollection = new Map<string, Projection>();
   private readonly live = new Map<string, Generation>();
   private readonly runners = new Map<string, ProjectionRunner>();
   private readonly waiters = new Map<string, PositionWaiters>();
@@ -79,7 +78,8 @@ export class ProjectionService {
   private readonly stalls: StallDetector;
   private readonly statusListeners: Array<(statuses: ProjectionStatus[]) => void> = [];
   private readonly policy: PoisonPolicy;
-  private readonly owner = ownerId();
+  /** Names this process on the rebuild claims it takes. */
+  private readonly claimOwner = ownerId();
   private readonly cleanupDeps: CleanupDeps;
   private pollTimer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
@@ -104,7 +104,7 @@ export class ProjectionService {
     for (const projection of projections) {
       this.byName.set(projection.name, projection);
       this.waiters.set(projection.name, new PositionWaiters());
-      for (const logical of Object.keys(projection.collections)) this.owners.set(logical, projection);
+      for (const logical of Object.keys(projection.collections)) this.projectionByCollection.set(logical, projection);
     }
     this.coordinator = new RebuildCoordinator({
       events,
@@ -113,7 +113,7 @@ export class ProjectionService {
       parked: this.parked,
       claims: this.claims,
       projections,
-      owner: this.owner,
+      owner: this.claimOwner,
       policy: this.policy,
       batchSize: options.rebuild?.batchSize ?? 1_000,
       heartbeatMs: options.rebuild?.heartbeatMs ?? 1_000,
@@ -158,7 +158,7 @@ export class ProjectionService {
 
   /** The live generation's collection for a logical read-model name, e.g. 'features'. */
   collection(logical: string): ReadCollection {
-    const projection = this.ownerOf(logical);
+    const projection = this.projectionOwning(logical);
     return this.readStore.collection(generationCollection(logical, this.liveGenerationOf(projection.name)));
   }
 
@@ -168,7 +168,7 @@ export class ProjectionService {
 
   /** Waits until the projection owning `logical` has applied `position`; false on timeout. */
   async waitFor(logical: string, position: bigint, timeoutMs: number): Promise<boolean> {
-    const projection = this.ownerOf(logical);
+    const projection = this.projectionOwning(logical);
     if (this.options.run) {
       const name = projection.name;
       const frozen = this.runners.has(name) ? null : await this.appliedPosition(name);
@@ -340,8 +340,8 @@ export class ProjectionService {
     return projection;
   }
 
-  private ownerOf(logical: string): Projection {
-    const projection = this.owners.get(logical);
+  private projectionOwning(logical: string): Projection {
+    const projection = this.projectionByCollection.get(logical);
     if (!projection) throw new Error(`no projection owns the read model '${logical}'`);
     return projection;
   }

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { rebuildOutcomeSchema } from './projection-registry.js';
 import { rebuildProgressSchema, rebuildReasonSchema } from './rebuild/rebuild-claims.js';
 
-export const projectionStateSchema = z.enum(['live', 'catching_up', 'rebuilding', 'stalled', 'error']);
-export type ProjectionState = z.infer<typeof projectionStateSchema>;
+const projectionStateSchema = z.enum(['live', 'catching_up', 'rebuilding', 'stalled', 'error']);
+type ProjectionState = z.infer<typeof projectionStateSchema>;
 
-export const rebuildStatusSchema = z.object({
+const rebuildStatusSchema = z.object({
   id: z.string(),
   reason: rebuildReasonSchema,
   /** requested: waiting for a process that runs projections; running: being built. */

@@ -5,7 +5,7 @@ import type { Projection } from './projection.js';
 import { generationCollection, generationKey, type Generation } from './projection-generation.js';
 import type { ProjectionRegistry } from './projection-registry.js';
 import { errorMessage, type ParkedEvents } from './projection-parking.js';
-import { DocumentReadError, UnitOfWork, type AbsenceOracle } from './unit-of-work.js';
+import { DocumentReadError, UnitOfWork, type WrittenDocuments } from './unit-of-work.js';
 
 export interface PoisonPolicy {
   /** Attempts per event before it is parked. */
@@ -35,7 +35,7 @@ export class ProjectionWriter {
   /** Changes applied but not written yet, and the position they reach. */
   private unit: UnitOfWork | null = null;
   private appliedUpTo: bigint | null = null;
-  private absences: AbsenceOracle | undefined;
+  private written: WrittenDocuments | undefined;
   private fence: (() => Promise<void>) | null = null;
   private readonly stores = new Map<string, ReadCollection>();
   /** The event types the projection handles; null when it handles every event. */
@@ -73,14 +73,14 @@ export class ProjectionWriter {
   }
 
   /**
-   * Starts the generation over from an empty state: its collections are dropped, so the
-   * `absences` oracle (which only knows what this writer writes) is exact about the rest.
+   * Starts the generation over from an empty state: its collections are dropped, so `written`
+   * (which only knows what this writer writes) is exact about the rest.
    */
-  async startEmpty(absences: AbsenceOracle): Promise<void> {
+  async startEmpty(written: WrittenDocuments): Promise<void> {
     for (const logical of Object.keys(this.projection.collections)) await this.readStore.dropCollection(this.collection(logical));
     await this.registry.dropCheckpoint(this.name, this.generation);
     this._checkpoint = null;
-    this.absences = absences;
+    this.written = written;
   }
 
   /**
@@ -134,7 +134,7 @@ export class ProjectionWriter {
     const reached = this.appliedUpTo ?? this._checkpoint;
     const last = events.at(-1);
     if (!last || (reached !== null && last.position <= reached)) return { applied: 0, parked: 0 };
-    const unit = (this.unit ??= new UnitOfWork((logical) => this.store(logical), { absences: this.absences }));
+    const unit = (this.unit ??= new UnitOfWork((logical) => this.store(logical), { written: this.written }));
     let applied = 0;
     let parked = 0;
     try {

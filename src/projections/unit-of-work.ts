@@ -6,9 +6,13 @@ import type { Projection, ProjectionContext } from './projection.js';
 /** Field on every read-model document: the position of the last event applied to it. */
 export const APPLIED_POSITION = '_position';
 
-/** Documents known not to exist, so a batch need not ask the store (see KnownDocuments). */
-export interface AbsenceOracle {
-  isSurelyAbsent(collection: string, id: string): boolean;
+/**
+ * What a build from an empty generation has written (see KnownDocuments): a document it never
+ * wrote does not exist, so a batch need not ask the store for it.
+ */
+export interface WrittenDocuments {
+  /** True only when the document was surely never written; false when it may have been. */
+  neverWritten(collection: string, id: string): boolean;
   noteWritten(collection: string, id: string): void;
 }
 
@@ -18,7 +22,7 @@ export interface UnitOfWorkOptions {
    * event out of order); the document keeps the later position, so replays stay harmless.
    */
   reapply?: boolean;
-  absences?: AbsenceOracle;
+  written?: WrittenDocuments;
 }
 
 /** The read store failed under a handler: the store's fault, not the event's, so it is never parked. */
@@ -50,7 +54,8 @@ interface Change {
  * parked event leaves nothing half-applied behind.
  *
  * Handlers get a shallow copy of the cached document: they must build new nested values rather
- * than mutate the ones they were given (deep copies of large documents made replays quadratic).
+ * than mutate the ones they were given. A deep copy per event would make replaying a document
+ * that grows with the log (an environment's releases) cost its size on every event.
  */
 export class UnitOfWork {
   private readonly buffers = new Map<string, CollectionBuffer>();
@@ -88,7 +93,7 @@ export class UnitOfWork {
       for (const id of buffer.dirty) {
         const doc = buffer.docs.get(id);
         ops.push(doc ? { put: doc } : { delete: id });
-        if (doc) this.options.absences?.noteWritten(logical, id);
+        if (doc) this.options.written?.noteWritten(logical, id);
       }
       await buffer.store.bulk(ops);
     }
@@ -101,7 +106,7 @@ export class UnitOfWork {
     if (cached !== undefined) return cached;
     if (buffer.docs.has(id)) return null;
     let doc: Doc | null = null;
-    if (!this.options.absences?.isSurelyAbsent(logical, id)) {
+    if (!this.options.written?.neverWritten(logical, id)) {
       try {
         doc = await buffer.store.get(id);
       } catch (error) {

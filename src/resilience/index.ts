@@ -1,9 +1,10 @@
-// Resilience around every backend call (SPEC §5, the 503 rule): timeouts, retries with jittered
-// backoff, a circuit breaker per backend, and bulkheads for background work; built on cockatiel.
+// Resilience around every backend call, so a backend that is down answers 503 with Retry-After:
+// timeouts, retries with jittered backoff, a circuit breaker per backend, and bulkheads for
+// background work; built on cockatiel.
 export { BackendPolicy, type CircuitStateName } from './backend-policy.js';
 export { ResilientEventStore } from './resilient-event-store.js';
 export { ResilientReadStore } from './resilient-read-store.js';
-export { WorkBulkhead, createWorkBulkheads, type WorkBulkheads } from './bulkhead.js';
-export { BackendTimeoutError, CircuitOpenError, WorkRejectedError, isTransient } from './errors.js';
+export { WorkBulkhead, createWorkBulkheads } from './bulkhead.js';
+export { BackendTimeoutError, CircuitOpenError, isTransient } from './errors.js';
 export { registerCircuitGauge } from './circuit-gauge.js';
 export type { ResilienceOptions } from './resilience-options.js';

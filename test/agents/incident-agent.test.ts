@@ -34,7 +34,7 @@ async function deploymentInProgress(): Promise<string> {
 
 async function reactToAll(deploymentId: string): Promise<StoredEvent[]> {
   const events = await book.stream(`deployment-${deploymentId}`);
-  for (const event of events) if (agent.handles(event)) await agent.react(event);
+  for (const event of events) if (agent.canHandle.includes(event.type)) await agent.react(event);
   return events;
 }
 
@@ -82,6 +82,6 @@ describe('incident agent', () => {
   it('reacts to failures and rollbacks only', async () => {
     const deploymentId = await deploymentInProgress();
     const [started] = await book.stream(`deployment-${deploymentId}`);
-    expect(agent.handles(started!)).toBe(false);
+    expect(agent.canHandle.includes(started!.type)).toBe(false);
   });
 });

@@ -30,7 +30,7 @@ function recordingReactor(fail: (event: StoredEvent, attempt: number) => Error |
   const attempts = new Map<string, number>();
   const reactor: Reactor = {
     name: 'agent:recorder',
-    handles: (event) => event.type === 'Wanted',
+    canHandle: ['Wanted'],
     async react(event) {
       const attempt = (attempts.get(event.id) ?? 0) + 1;
       attempts.set(event.id, attempt);
@@ -113,7 +113,7 @@ describe('a reactor runner', () => {
     let reactions = 0;
     const slowReactor = (name: string): Reactor => ({
       name,
-      handles: (event) => event.type === 'Wanted',
+      canHandle: ['Wanted'],
       async react() {
         running += 1;
         mostAtOnce = Math.max(mostAtOnce, running);

@@ -71,8 +71,8 @@ describe('testing-engineer agent', () => {
     const featureId = await book.feature(requirementId);
     const [captured] = await book.stream(`requirement-${requirementId}`);
     const [created] = await book.stream(`feature-${featureId}`);
-    expect(agent.handles(created!)).toBe(true);
-    expect(agent.handles(captured!)).toBe(false);
+    expect(agent.canHandle.includes(created!.type)).toBe(true);
+    expect(agent.canHandle.includes(captured!.type)).toBe(false);
   });
 });
 

@@ -92,10 +92,10 @@ describe('unit of work', () => {
     const spy = spying(store);
     const known = new KnownDocuments(2 ** 16);
     const projection = countingProjection();
-    const first = new UnitOfWork(spy.collection, { absences: known });
+    const first = new UnitOfWork(spy.collection, { written: known });
     await first.apply(projection, event(1, 1, 'a-1'));
     await first.flush();
-    const second = new UnitOfWork(spy.collection, { absences: known });
+    const second = new UnitOfWork(spy.collection, { written: known });
     await second.apply(projection, event(2, 2, 'a-2'));
     await second.apply(projection, event(3, 3, 'b-3'));
     await second.flush();

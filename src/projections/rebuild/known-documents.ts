@@ -1,4 +1,4 @@
-import type { AbsenceOracle } from '../unit-of-work.js';
+import type { WrittenDocuments } from '../unit-of-work.js';
 
 const DEFAULT_BITS = 2 ** 26; // 8 MiB whatever the size of the log
 const HASHES = 4;
@@ -10,7 +10,7 @@ const HASHES = 4;
  * a read, and memory stays the same however long the log is (about 3·10⁻⁴ false positives at
  * 2.5 million documents).
  */
-export class KnownDocuments implements AbsenceOracle {
+export class KnownDocuments implements WrittenDocuments {
   private readonly bits: Uint32Array;
   private readonly mask: number;
 
@@ -20,7 +20,7 @@ export class KnownDocuments implements AbsenceOracle {
     this.mask = bitCount - 1;
   }
 
-  isSurelyAbsent(collection: string, id: string): boolean {
+  neverWritten(collection: string, id: string): boolean {
     const [h1, h2] = hashes(collection, id);
     for (let i = 0; i < HASHES; i++) {
       const bit = (h1 + i * h2) & this.mask;

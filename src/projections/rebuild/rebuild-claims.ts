@@ -31,7 +31,7 @@ export type RebuildReason = z.infer<typeof rebuildReasonSchema>;
  * runs the rebuild owns it and refreshes `heartbeatAt`; a claim with no owner, or whose owner
  * stopped beating, is picked up by the next process that runs projections.
  */
-export const rebuildClaimSchema = z.object({
+const rebuildClaimSchema = z.object({
   id: z.string(),
   rebuildId: z.string(),
   reason: rebuildReasonSchema,

@@ -38,7 +38,8 @@ export interface RebuildJobDeps {
   onSwapped(target: RebuildTarget, outcome: RebuildOutcome): Promise<void>;
 }
 
-interface Member {
+/** A projection this job is building: its new generation's writer and how far it got. */
+interface ProjectionInBuild {
   target: RebuildTarget;
   writer: ProjectionWriter;
   indexed: boolean;
@@ -76,19 +77,21 @@ const SWAP_RECHECK_MS = 20;
 export class RebuildJob {
   private stopped = false;
   private running: Promise<void> | null = null;
-  private pending: Member[];
+  /** Projections not swapped in yet and still this job's to build. */
+  private building: ProjectionInBuild[];
   private current: RebuildProgress | null = null;
   private _lastError: string | null = null;
   readonly timings: RebuildTimings = { waitingForLog: 0, indexing: 0, projections: {} };
-  /** Projections swapped in by this job, and those it left to another process or a cancel. */
+  /** Projections swapped in by this job. */
   readonly swapped: string[] = [];
-  readonly left: string[] = [];
+  /** Projections this job stopped building: taken over by another process, or cancelled. */
+  readonly handedOver: string[] = [];
 
   constructor(
     private readonly deps: RebuildJobDeps,
     targets: RebuildTarget[],
   ) {
-    this.pending = targets.map((target) => {
+    this.building = targets.map((target) => {
       const writer = new ProjectionWriter(deps.readStore, deps.registry, deps.parked, target.projection, target.target, deps.policy, deps.logger);
       writer.fenceWith(() => deps.claims.assertOwned(target.projection.name, deps.owner));
       return { target, writer, indexed: false, pagesSinceCommit: 0 };
@@ -108,7 +111,7 @@ export class RebuildJob {
   }
 
   get projections(): string[] {
-    return this.pending.map((member) => member.target.projection.name);
+    return this.building.map((member) => member.target.projection.name);
   }
 
   get progress(): RebuildProgress | null {
@@ -120,7 +123,7 @@ export class RebuildJob {
   }
 
   targetOf(name: string): RebuildTarget | null {
-    return this.pending.find((member) => member.target.projection.name === name)?.target ?? null;
+    return this.building.find((member) => member.target.projection.name === name)?.target ?? null;
   }
 
   private async loop(): Promise<void> {
@@ -136,7 +139,7 @@ export class RebuildJob {
     let lastBeat = 0;
     let next = this.read(after);
 
-    while (!this.stopped && this.pending.length > 0) {
+    while (!this.stopped && this.building.length > 0) {
       try {
         const waitStarted = performance.now();
         const page = await next;
@@ -147,7 +150,7 @@ export class RebuildJob {
           phase = 'building';
           // The embedded stores answer synchronously: let requests and timers in between pages.
           await yieldToEventLoop();
-          for (const member of [...this.pending]) {
+          for (const member of [...this.building]) {
             const started = performance.now();
             if (await this.applyOrLeave(member, page)) member.pagesSinceCommit++;
             this.timeSpent(member, started);
@@ -156,12 +159,12 @@ export class RebuildJob {
           processed += page.length;
         } else {
           head = after;
-          for (const member of [...this.pending]) await this.commitOrLeave(member);
-          phase = this.pending.some((member) => !member.indexed) ? 'indexing' : 'swapping';
+          for (const member of [...this.building]) await this.commitOrLeave(member);
+          phase = this.building.some((member) => !member.indexed) ? 'indexing' : 'swapping';
           this.current = rebuildProgress({ startPosition, position: after, head, processed, elapsedMs: Date.now() - startedAt, phase });
           if (phase === 'indexing') await this.buildIndexes(this.current);
           else await this.swapThoseCaughtUp();
-          if (this.pending.length > 0) {
+          if (this.building.length > 0) {
             if (phase === 'swapping') await sleep(SWAP_RECHECK_MS);
             next = this.read(after);
           }
@@ -184,7 +187,7 @@ export class RebuildJob {
       }
     }
     if (this.stopped) {
-      for (const member of [...this.pending]) {
+      for (const member of [...this.building]) {
         // Keep what was built so far: the rebuild resumes from here.
         await this.commitOrLeave(member).catch(() => {});
         await this.deps.claims.letGo(member.target.projection.name, this.deps.owner).catch(() => {});
@@ -213,7 +216,7 @@ export class RebuildJob {
   private async prepare(): Promise<bigint | null> {
     // One filter for all: logical collection names are unique across projections.
     const known = new KnownDocuments();
-    for (const member of this.pending) {
+    for (const member of this.building) {
       if ((await member.writer.load()) === null) await member.writer.startEmpty(known);
       await member.writer.ensureCollections();
     }
@@ -221,7 +224,7 @@ export class RebuildJob {
   }
 
   /** False when the rebuild was taken over or cancelled meanwhile: then this job leaves it alone. */
-  private async applyOrLeave(member: Member, page: StoredEvent[]): Promise<boolean> {
+  private async applyOrLeave(member: ProjectionInBuild, page: StoredEvent[]): Promise<boolean> {
     try {
       await member.writer.apply(page);
       return true;
@@ -232,7 +235,7 @@ export class RebuildJob {
     }
   }
 
-  private async commitOrLeave(member: Member): Promise<void> {
+  private async commitOrLeave(member: ProjectionInBuild): Promise<void> {
     const started = performance.now();
     try {
       await member.writer.commit();
@@ -247,8 +250,8 @@ export class RebuildJob {
 
   /** Writes the projections holding the most documents until under budget, and any held too long. */
   private async commitOverBudget(): Promise<void> {
-    let held = this.pending.reduce((sum, member) => sum + member.writer.heldDocuments, 0);
-    const largestFirst = [...this.pending].sort((a, b) => b.writer.heldDocuments - a.writer.heldDocuments);
+    let held = this.building.reduce((sum, member) => sum + member.writer.heldDocuments, 0);
+    const largestFirst = [...this.building].sort((a, b) => b.writer.heldDocuments - a.writer.heldDocuments);
     for (const member of largestFirst) {
       if (held <= HELD_DOCUMENTS_BUDGET && member.pagesSinceCommit < MAX_PAGES_BETWEEN_COMMITS) continue;
       held -= member.writer.heldDocuments;
@@ -256,15 +259,15 @@ export class RebuildJob {
     }
   }
 
-  private timeSpent(member: Member, since: number): void {
+  private timeSpent(member: ProjectionInBuild, since: number): void {
     const name = member.target.projection.name;
     this.timings.projections[name] = (this.timings.projections[name] ?? 0) + performance.now() - since;
   }
 
-  private leave(member: Member): void {
-    this.left.push(member.target.projection.name);
+  private leave(member: ProjectionInBuild): void {
+    this.handedOver.push(member.target.projection.name);
     this.deps.logger?.warn({ projection: member.target.projection.name }, 'rebuild no longer owned by this process (cancelled or taken over); leaving it');
-    this.pending = this.pending.filter((other) => other !== member);
+    this.building = this.building.filter((other) => other !== member);
   }
 
   /** The next page; a page read ahead and then abandoned must not become an unhandled rejection. */
@@ -277,7 +280,7 @@ export class RebuildJob {
   /** Where the shared reader starts: the furthest-behind checkpoint (the others skip what they have). */
   private async loadCheckpoints(): Promise<bigint | null> {
     let earliest: bigint | null | undefined;
-    for (const member of this.pending) {
+    for (const member of this.building) {
       const checkpoint = await member.writer.load();
       if (earliest === undefined || checkpoint === null || (earliest !== null && checkpoint < earliest)) earliest = checkpoint;
     }
@@ -286,7 +289,7 @@ export class RebuildJob {
 
   /** One index at a time with a heartbeat in between: building one can block the process for seconds. */
   private async buildIndexes(progress: RebuildProgress): Promise<void> {
-    for (const member of [...this.pending]) {
+    for (const member of [...this.building]) {
       if (member.indexed || this.stopped) continue;
       const started = performance.now();
       await member.writer.ensureIndexes(() => this.heartbeat(progress));
@@ -297,7 +300,7 @@ export class RebuildJob {
 
   private async swapThoseCaughtUp(): Promise<void> {
     const head = await this.deps.events.headPosition();
-    for (const member of [...this.pending]) {
+    for (const member of [...this.building]) {
       if (this.stopped) return;
       const { projection } = member.target;
       const live = await this.deps.livePosition(projection.name);
@@ -316,7 +319,7 @@ export class RebuildJob {
     }
   }
 
-  private async swap(member: Member): Promise<void> {
+  private async swap(member: ProjectionInBuild): Promise<void> {
     const { target } = member;
     const name = target.projection.name;
     const progress = this.current;
@@ -331,7 +334,7 @@ export class RebuildJob {
     };
     await this.deps.registry.swap(name, target.from, target.target, outcome);
     await this.deps.claims.release(name);
-    this.pending = this.pending.filter((other) => other !== member);
+    this.building = this.building.filter((other) => other !== member);
     this.swapped.push(name);
     this.deps.logger?.info(
       { projection: name, from: generationKey(target.from), to: outcome.generation, events: outcome.events, eventsPerSecond: outcome.eventsPerSecond },
@@ -342,7 +345,7 @@ export class RebuildJob {
 
   /** Records progress; drops out of rebuilds that were cancelled or taken over meanwhile. */
   private async heartbeat(progress: RebuildProgress): Promise<void> {
-    for (const member of [...this.pending]) {
+    for (const member of [...this.building]) {
       const name = member.target.projection.name;
       if (!(await this.deps.claims.heartbeat(name, this.deps.owner, progress))) this.leave(member);
     }

@@ -1,6 +1,6 @@
 import type { RebuildProgress } from './rebuild-claims.js';
 
-export interface ProgressSample {
+interface ProgressSample {
   /** Position the rebuild had reached when this run started (null: the start of the log). */
   startPosition: bigint | null;
   position: bigint | null;

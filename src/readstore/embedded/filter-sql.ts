@@ -9,7 +9,7 @@
 import type { Filter } from '../port.js';
 import { fieldSql, type FieldSql } from './names.js';
 
-export type SqlValue = string | number | null;
+type SqlValue = string | number | null;
 
 export interface SqlCondition {
   sql: string;

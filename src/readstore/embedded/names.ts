@@ -29,7 +29,7 @@ export function collectionOfTable(table: string): string | null {
   return table.startsWith(TABLE_PREFIX) ? table.slice(TABLE_PREFIX.length) : null;
 }
 
-export function checkedFieldPath(path: string): string {
+function checkedFieldPath(path: string): string {
   if (!path.split('.').every((segment) => FIELD_SEGMENT.test(segment))) {
     throw new Error(`unsupported field path ${JSON.stringify(path)}: use dotted names of letters, digits, '_' and '-'`);
   }

@@ -9,7 +9,7 @@ import type { Filter, FindOptions, IndexSpec, Sort } from '../port.js';
 import { compileFilter, type SqlCondition } from './filter-sql.js';
 import { fieldSql, quoteIdentifier, tableName } from './names.js';
 
-export interface SqlQuery {
+interface SqlQuery {
   sql: string;
   params: SqlCondition['params'];
 }
@@ -51,7 +51,7 @@ function checkedLimit(limit: number): number {
 }
 
 /** e.g. `ix_status_1_createdAt_-1`, `ux_email_1`, like the MongoDB adapter's index names. */
-export function indexName(collection: string, spec: IndexSpec): string {
+function indexName(collection: string, spec: IndexSpec): string {
   const keys = spec.fields.map(([path, direction]) => `${path}_${direction}`).join('_');
   return `index:${collection}:${spec.unique ? 'ux' : 'ix'}_${keys}`;
 }

@@ -23,7 +23,7 @@ const TRANSIENT_SERVER_CODES = new Set([
   13435, // NotPrimaryNoSecondaryOk
 ]);
 
-export function isUnreachable(error: unknown): boolean {
+function isUnreachable(error: unknown): boolean {
   if (
     error instanceof MongoServerSelectionError ||
     error instanceof MongoNetworkError ||
@@ -37,7 +37,7 @@ export function isUnreachable(error: unknown): boolean {
   return error instanceof MongoServerError && typeof error.code === 'number' && TRANSIENT_SERVER_CODES.has(error.code);
 }
 
-export function toBackendError(error: unknown): unknown {
+function toBackendError(error: unknown): unknown {
   if (error instanceof BackendUnavailableError || !isUnreachable(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new BackendUnavailableError(BACKEND, message, { cause: error });

@@ -5,7 +5,7 @@ import type { IndexSpec } from '../port.js';
 import { toMongoField } from './field-names.js';
 
 /** e.g. `ix_status_1_createdAt_-1`, `ux_email_1`: the name says the keys and uniqueness. */
-export function indexName(spec: IndexSpec): string {
+function indexName(spec: IndexSpec): string {
   const keys = spec.fields.map(([field, direction]) => `${toMongoField(field)}_${direction}`).join('_');
   return `${spec.unique ? 'ux' : 'ix'}_${keys}`;
 }

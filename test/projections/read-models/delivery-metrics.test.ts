@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { StoredEvent } from '../../src/eventstore/port.js';
-import type { Doc } from '../../src/readstore/port.js';
-import type { ProjectionContext } from '../../src/projections/projection.js';
-import { deliveryMetricsProjection, emptyCounters, type DeliveryCounters } from '../../src/projections/read-models/delivery-metrics.js';
-import { deliveryFigures } from '../../src/projections/read-models/delivery-figures.js';
+import type { StoredEvent } from '../../../src/eventstore/port.js';
+import type { Doc } from '../../../src/readstore/port.js';
+import type { ProjectionContext } from '../../../src/projections/projection.js';
+import { deliveryMetricsProjection, emptyCounters, type DeliveryCounters } from '../../../src/projections/read-models/delivery-metrics.js';
+import { deliveryFigures } from '../../../src/projections/read-models/delivery-figures.js';
 
 /** The projection's documents in memory, applied event by event as the runner would. */
 async function project(events: StoredEvent[]): Promise<Map<string, Doc>> {
