@@ -16,6 +16,25 @@ export const pageQuery = consistencyQuery.extend({
   cursor: z.string().max(500).optional(),
 });
 
+// ISO 8601 in UTC has four-digit years: an instant outside them would serialise as `+010000-…`,
+// which neither compares as a time nor sorts as one among stored stamps.
+const LATEST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
+const EARLIEST_INSTANT = Date.parse('0000-01-01T00:00:00.000Z');
+
+/** A date-time with an offset, between years 0000 and 9999 once in UTC; given back in UTC. */
+export const instantQuery = z.iso
+  .datetime({ offset: true })
+  .refine((value) => {
+    const ms = Date.parse(value);
+    return ms >= EARLIEST_INSTANT && ms <= LATEST_INSTANT;
+  }, 'must lie between years 0000 and 9999 in UTC')
+  .transform((value) => new Date(value).toISOString());
+
+/** An instant moved by `ms`, kept within the four-digit years (so it still sorts as a stamp). */
+export function shiftInstant(iso: string, ms: number): string {
+  return new Date(Math.min(LATEST_INSTANT, Math.max(EARLIEST_INSTANT, Date.parse(iso) + ms))).toISOString();
+}
+
 export const commandResultSchema = z
   .object({
     id: z.string(),
