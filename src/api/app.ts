@@ -6,7 +6,7 @@ import type { AppDeps } from './deps.js';
 import { authenticate, authorize } from './auth.js';
 import { rateLimit } from './rate-limit.js';
 import { idempotency } from './idempotency.js';
-import { errorToResponse } from './error-handler.js';
+import { ApiError, errorToResponse } from './error-handler.js';
 import { problem, validationErrors } from './problem.js';
 import type { ApiEnv } from './request-context.js';
 import { registerOperationalRoutes } from './routes/operational.js';
@@ -37,15 +37,11 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
 
   registerOperationalRoutes(app, deps);
 
-  app.use(
-    '/api/*',
-    limitBodySize(deps.bodyLimitBytes),
-    requireJsonBody,
-    authenticate(deps.authSecret),
-    rateLimit(deps.rateLimit.rps, deps.rateLimit.burst),
-  );
+  // Who is asking comes first: nothing reads a body before the token and role allow the request.
+  app.use('/api/*', authenticate(deps.authSecret), rateLimit(deps.rateLimit.rps, deps.rateLimit.burst));
   app.use('/api/projections/*', authorize('admin'));
   app.use('/api/*', authorize('engineer'));
+  app.use('/api/*', limitBodySize(deps.bodyLimitBytes), requireJsonBody);
   app.use('/api/*', idempotency(deps));
 
   registerRequirementRoutes(app, deps);
@@ -80,10 +76,26 @@ function limitBodySize(maxBytes: number): MiddlewareHandler {
   const streamed = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
   return async (c, next) => {
     const length = c.req.header('content-length');
-    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return streamed(c, next);
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined) {
+      let bodyRead = false;
+      try {
+        return await streamed(c, async () => {
+          bodyRead = true;
+          await next();
+        });
+      } catch (error) {
+        if (bodyRead) throw error;
+        throw incompleteBody();
+      }
+    }
     if (Number(length) > maxBytes) return tooLarge();
     await next();
   };
+}
+
+/** The client stopped sending mid-body (an abort or a broken connection): its fault, not ours. */
+function incompleteBody(): ApiError {
+  return new ApiError(400, 'the request body ended before it was complete');
 }
 
 /**
@@ -96,7 +108,10 @@ const requireJsonBody: MiddlewareHandler = async (c, next) => {
     const length = c.req.header('content-length');
     const mayHaveBody = type !== undefined || (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
     if (mayHaveBody) {
-      const empty = (await c.req.text()).trim() === '';
+      const text = await c.req.text().catch(() => {
+        throw incompleteBody();
+      });
+      const empty = text.trim() === '';
       // Hono caches body reads as promises (its type says string): seed the cache with '{}'.
       if (empty) (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve('{}');
       else if (!/^application\/([\w.-]+\+)?json\s*(;.*)?$/i.test(type ?? '')) return problem(415, 'the request body must be application/json');
