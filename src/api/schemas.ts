@@ -7,12 +7,25 @@ export const idParam = z.object({
   id: z.string().regex(ULID, 'must be a ULID').openapi({ param: { name: 'id', in: 'path' }, example: '01JD4Z3N8Q9V7W2X5Y6Z7A8B9C' }),
 });
 
+/**
+ * A query-string integer: plain decimal digits only, so `0x10`, `1e3`, `+1` or a blank are a 400
+ * rather than whatever number coercion makes of them.
+ */
+export function queryInteger(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d{1,15}$/, 'must be a decimal integer')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .openapi({ type: 'integer', minimum: min, maximum: max });
+}
+
 export const consistencyQuery = z.object({
   consistentWith: z.string().optional().openapi({ description: 'Wait (≤ 5 s) until the read model reached this command position' }),
 });
 
 export const pageQuery = consistencyQuery.extend({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: queryInteger(1, 500).default(50),
   cursor: z.string().max(500).optional(),
 });
 

@@ -4,6 +4,7 @@ import type { ApiEnv } from '../request-context.js';
 import { openapiRoute } from '../openapi-route.js';
 import { problem, problemResponse } from '../problem.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
+import { queryInteger } from '../schemas.js';
 import { projectionStatusSchema, type ProjectionStatus } from '../../projections/projection-status.js';
 import type { ParkedEvent } from '../../projections/projection-parking.js';
 import type { Metrics } from '../../observability/metrics.js';
@@ -27,7 +28,7 @@ const rebuildTicketSchema = z
   .openapi('RebuildTicket');
 
 const parkedQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: queryInteger(1, 500).default(50),
   cursor: z.string().max(500).optional(),
 });
 

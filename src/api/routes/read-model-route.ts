@@ -3,7 +3,7 @@ import type { AppDeps } from '../deps.js';
 import type { ApiEnv } from '../request-context.js';
 import { openapiRoute } from '../openapi-route.js';
 import { problemResponse } from '../problem.js';
-import { consistencyQuery, documentSchema, idParam, pageQuery, pageSchema } from '../schemas.js';
+import { consistencyQuery, documentSchema, idParam, pageQuery, pageSchema, queryInteger } from '../schemas.js';
 import { definedOnly, itemResponse, listResponse } from '../read-models.js';
 import { stateAsOf, streamHistory } from '../time-travel.js';
 import { ApiError } from '../error-handler.js';
@@ -20,7 +20,7 @@ export interface ReadModelRouteSpec {
 }
 
 const asOfQuery = consistencyQuery.extend({
-  revision: z.coerce.number().int().min(0).optional().openapi({ description: 'State as of this revision, replayed from the stream' }),
+  revision: queryInteger(0, 999_999_999_999_999).optional().openapi({ description: 'State as of this revision, replayed from the stream' }),
   at: z.iso.datetime({ offset: true }).optional().openapi({ description: 'State as of this time, replayed from the stream' }),
 });
 
@@ -72,7 +72,7 @@ export function readModelRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps, spec: R
   );
   const aggregateType = spec.aggregateType;
   if (!aggregateType) return;
-  const historyQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), cursor: z.string().max(500).optional() });
+  const historyQuery = z.object({ limit: queryInteger(1, 500).default(100), cursor: z.string().max(500).optional() });
   openapiRoute(
     app,
     createRoute({
