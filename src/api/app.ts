@@ -41,7 +41,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
   app.use('/api/*', authenticate(deps.authSecret), rateLimit(deps.rateLimit.rps, deps.rateLimit.burst));
   app.use('/api/projections/*', authorize('admin'));
   app.use('/api/*', authorize('engineer'));
-  app.use('/api/*', limitBodySize(deps.bodyLimitBytes), requireJsonBody);
+  app.use('/api/*', refuseContentEncoding, limitBodySize(deps.bodyLimitBytes), requireJsonBody);
   app.use('/api/*', idempotency(deps));
 
   registerRequirementRoutes(app, deps);
@@ -97,6 +97,18 @@ function limitBodySize(maxBytes: number): MiddlewareHandler {
 function incompleteBody(): ApiError {
   return new ApiError(400, 'the request body ended before it was complete');
 }
+
+/**
+ * Bodies are taken as sent: a compressed body would otherwise be parsed as if plain, and decoding
+ * one would let a small upload expand past the body limit.
+ */
+const refuseContentEncoding: MiddlewareHandler = async (c, next) => {
+  const coding = c.req.header('content-encoding');
+  if (coding !== undefined && coding.trim().toLowerCase() !== 'identity') {
+    return problem(415, 'request bodies are accepted without Content-Encoding only', { headers: { 'accept-encoding': 'identity' } });
+  }
+  await next();
+};
 
 /**
  * A request with a body must say it is JSON. An empty body counts as `{}`, so commands without a
