@@ -52,7 +52,7 @@ export function commandRoute(app: OpenAPIHono<ApiEnv>, deps: AppDeps, spec: Comm
     },
   });
   openapiRoute(app, route, async (c) => {
-    const context = commandContext(c);
+    const context = commandContext(c, { creates: !hasId });
     const id = hasId ? (c.req.valid('param') as { id: string }).id : undefined;
     const data: unknown = c.req.valid('json') ?? {};
     const result = await deps.commands.dispatch({

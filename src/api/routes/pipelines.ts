@@ -36,7 +36,7 @@ export function registerPipelineRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps):
       },
     }),
     async (c) => {
-      const context = commandContext(c);
+      const context = commandContext(c, { creates: true });
       const request = c.req.valid('json') as PipelineRequest;
       const id = ulid();
       const result = await pipelines.execute(id, { type: 'start', data: withIds(id, request) }, context);
