@@ -39,6 +39,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
 
   // Who is asking comes first: nothing reads a body before the token and role allow the request.
   app.use('/api/*', authenticate(deps.authSecret), rateLimit(deps.rateLimit.rps, deps.rateLimit.burst));
+  // Parked events hold event data and handler errors: reading them is an operation too.
+  app.use('/api/projections/:name/parked', authorize('admin', 'admin'));
   app.use('/api/projections/*', authorize('admin'));
   app.use('/api/*', authorize('engineer'));
   app.use('/api/*', refuseContentEncoding, limitBodySize(deps.bodyLimitBytes), requireJsonBody);

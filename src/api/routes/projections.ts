@@ -54,7 +54,7 @@ const retryResultSchema = z
 
 const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } });
 
-/** GET status, POST rebuild, GET parked, POST parked/retry; non-GETs need the admin role (app.ts). */
+/** GET status, POST rebuild, GET parked, POST parked/retry; all but GET status need the admin role (app.ts). */
 export function registerProjectionRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps): void {
   deps.projections.onStatus((statuses) => updateGauges(deps.metrics, statuses));
 
@@ -107,6 +107,7 @@ export function registerProjectionRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps
         200: json('parked events', z.object({ items: z.array(parkedEventSchema), nextCursor: z.string().nullable() })),
         400: problemResponse('bad limit or cursor'),
         401: problemResponse('no or bad token'),
+        403: problemResponse('needs the admin role: parked events hold event data and errors'),
         404: problemResponse('no such projection'),
       },
     }),
