@@ -8,6 +8,7 @@ import { rateLimit } from './rate-limit.js';
 import { idempotency } from './idempotency.js';
 import { ApiError, errorToResponse } from './error-handler.js';
 import { problem, validationErrors } from './problem.js';
+import { allowedMethods } from './allowed-methods.js';
 import type { ApiEnv } from './request-context.js';
 import { registerOperationalRoutes } from './routes/operational.js';
 import { registerRequirementRoutes } from './routes/requirements.js';
@@ -33,7 +34,12 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
 
   app.use('*', requestLog(deps));
   app.onError((error, c) => errorToResponse(error, c, deps.logger));
-  app.notFound((c) => problem(404, `no route for ${c.req.method} ${c.req.path}`));
+  const methodsFor = allowedMethods(app);
+  app.notFound((c) => {
+    const allowed = methodsFor(c.req.path);
+    if (allowed.length > 0) return problem(405, `${c.req.path} does not take ${c.req.method}`, { headers: { allow: allowed.join(', ') } });
+    return problem(404, `no route for ${c.req.method} ${c.req.path}`);
+  });
 
   registerOperationalRoutes(app, deps);
 
