@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { cursorQuery } from './cursor.js';
 
 // Schemas shared by routes: ids, pagination, command results.
 export const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -21,12 +22,12 @@ export function queryInteger(min: number, max: number) {
 }
 
 export const consistencyQuery = z.object({
-  consistentWith: z.string().optional().openapi({ description: 'Wait (≤ 5 s) until the read model reached this command position' }),
+  consistentWith: z.string().regex(/^\d{1,30}$/, 'must be a position returned by a command').optional().openapi({ description: 'Wait (≤ 5 s) until the read model reached this command position' }),
 });
 
 export const pageQuery = consistencyQuery.extend({
   limit: queryInteger(1, 500).default(50),
-  cursor: z.string().max(500).optional(),
+  cursor: cursorQuery.optional(),
 });
 
 // ISO 8601 in UTC has four-digit years: an instant outside them would serialise as `+010000-…`,

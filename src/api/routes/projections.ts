@@ -3,7 +3,7 @@ import type { AppDeps } from '../deps.js';
 import type { ApiEnv } from '../request-context.js';
 import { openapiRoute } from '../openapi-route.js';
 import { problem, problemResponse } from '../problem.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import { decodeCursor, encodeCursor, numericCursorQuery } from '../cursor.js';
 import { queryInteger } from '../schemas.js';
 import { projectionStatusSchema, type ProjectionStatus } from '../../projections/projection-status.js';
 import type { ParkedEvent } from '../../projections/projection-parking.js';
@@ -29,7 +29,7 @@ const rebuildTicketSchema = z
 
 const parkedQuery = z.object({
   limit: queryInteger(1, 500).default(50),
-  cursor: z.string().max(500).optional(),
+  cursor: numericCursorQuery(30).optional(),
 });
 
 const parkedEventSchema = z

@@ -7,6 +7,7 @@ import { consistencyQuery, documentSchema, idParam, pageQuery, pageSchema, query
 import { definedOnly, itemResponse, listResponse } from '../read-models.js';
 import { stateAsOf, streamHistory } from '../time-travel.js';
 import { ApiError } from '../error-handler.js';
+import { numericCursorQuery } from '../cursor.js';
 
 export interface ReadModelRouteSpec {
   /** URL segment and tag, e.g. 'features'. */
@@ -72,7 +73,7 @@ export function readModelRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps, spec: R
   );
   const aggregateType = spec.aggregateType;
   if (!aggregateType) return;
-  const historyQuery = z.object({ limit: queryInteger(1, 500).default(100), cursor: z.string().max(500).optional() });
+  const historyQuery = z.object({ limit: queryInteger(1, 500).default(100), cursor: numericCursorQuery(15).optional() });
   openapiRoute(
     app,
     createRoute({
