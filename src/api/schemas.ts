@@ -62,3 +62,18 @@ export const commandResultSchema = z
 export const documentSchema = z.record(z.string(), z.unknown()).openapi('ReadModelDocument');
 
 export const pageSchema = z.object({ items: z.array(documentSchema), nextCursor: z.string().nullable() }).openapi('Page');
+
+/** Headers every command takes; their patterns are the ones the API enforces. */
+export const commandHeaders = z.object({
+  'if-match': z
+    .string()
+    .regex(/^(?:\*|(?:W\/)?"(?:0|[1-9]\d{0,14})")$/, 'must be an ETag this API issued, or *')
+    .optional()
+    .openapi({ description: 'ETag of the revision you saw (409 if it changed), or * (412 on a create)' }),
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,200}$/, 'must be 1..200 printable ASCII characters')
+    .optional()
+    .openapi({ description: 'Retry-safe key: a retry returns the first response' }),
+  'x-correlation-id': z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1..128 characters of [A-Za-z0-9._:-]').optional(),
+});

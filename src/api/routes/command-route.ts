@@ -1,10 +1,10 @@
-import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { ZodType } from 'zod';
 import type { AppDeps } from '../deps.js';
 import { commandContext, commandResponse, type ApiEnv } from '../request-context.js';
 import { openapiRoute } from '../openapi-route.js';
 import { problemResponse } from '../problem.js';
-import { commandResultSchema, idParam } from '../schemas.js';
+import { commandHeaders, commandResultSchema, idParam } from '../schemas.js';
 
 export interface CommandRouteSpec {
   method: 'post' | 'patch' | 'delete';
@@ -18,12 +18,6 @@ export interface CommandRouteSpec {
   bodyOptional?: boolean;
   summary: string;
 }
-
-const commandHeaders = z.object({
-  'if-match': z.string().optional().openapi({ description: 'ETag of the revision you saw; 409 if it changed' }),
-  'idempotency-key': z.string().optional().openapi({ description: 'Retry-safe key: a retry returns the first response' }),
-  'x-correlation-id': z.string().optional(),
-});
 
 /** One documented route per command: validate → dispatch through the command bus → result. */
 export function commandRoute(app: OpenAPIHono<ApiEnv>, deps: AppDeps, spec: CommandRouteSpec): void {
