@@ -6,8 +6,9 @@ import type { AppDeps } from './deps.js';
 import { authenticate, authorize } from './auth.js';
 import { rateLimit } from './rate-limit.js';
 import { idempotency } from './idempotency.js';
-import { errorToResponse } from './error-handler.js';
+import { ApiError, errorToResponse } from './error-handler.js';
 import { problem, validationErrors } from './problem.js';
+import { allowedMethods } from './allowed-methods.js';
 import type { ApiEnv } from './request-context.js';
 import { registerOperationalRoutes } from './routes/operational.js';
 import { registerRequirementRoutes } from './routes/requirements.js';
@@ -33,19 +34,22 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
 
   app.use('*', requestLog(deps));
   app.onError((error, c) => errorToResponse(error, c, deps.logger));
-  app.notFound((c) => problem(404, `no route for ${c.req.method} ${c.req.path}`));
+  const methodsFor = allowedMethods(app);
+  app.notFound((c) => {
+    const allowed = methodsFor(c.req.path);
+    if (allowed.length > 0) return problem(405, `${c.req.path} does not take ${c.req.method}`, { headers: { allow: allowed.join(', ') } });
+    return problem(404, `no route for ${c.req.method} ${c.req.path}`);
+  });
 
   registerOperationalRoutes(app, deps);
 
-  app.use(
-    '/api/*',
-    limitBodySize(deps.bodyLimitBytes),
-    requireJsonBody,
-    authenticate(deps.authSecret),
-    rateLimit(deps.rateLimit.rps, deps.rateLimit.burst),
-  );
+  // Who is asking comes first: nothing reads a body before the token and role allow the request.
+  app.use('/api/*', authenticate(deps.authSecret), rateLimit(deps.rateLimit.rps, deps.rateLimit.burst));
+  // Parked events hold event data and handler errors: reading them is an operation too.
+  app.use('/api/projections/:name/parked', authorize('admin', 'admin'));
   app.use('/api/projections/*', authorize('admin'));
   app.use('/api/*', authorize('engineer'));
+  app.use('/api/*', refuseContentEncoding, limitBodySize(deps.bodyLimitBytes), requireJsonBody);
   app.use('/api/*', idempotency(deps));
 
   registerRequirementRoutes(app, deps);
@@ -80,11 +84,39 @@ function limitBodySize(maxBytes: number): MiddlewareHandler {
   const streamed = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
   return async (c, next) => {
     const length = c.req.header('content-length');
-    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return streamed(c, next);
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined) {
+      let bodyRead = false;
+      try {
+        return await streamed(c, async () => {
+          bodyRead = true;
+          await next();
+        });
+      } catch (error) {
+        if (bodyRead) throw error;
+        throw incompleteBody();
+      }
+    }
     if (Number(length) > maxBytes) return tooLarge();
     await next();
   };
 }
+
+/** The client stopped sending mid-body (an abort or a broken connection): its fault, not ours. */
+function incompleteBody(): ApiError {
+  return new ApiError(400, 'the request body ended before it was complete');
+}
+
+/**
+ * Bodies are taken as sent: a compressed body would otherwise be parsed as if plain, and decoding
+ * one would let a small upload expand past the body limit.
+ */
+const refuseContentEncoding: MiddlewareHandler = async (c, next) => {
+  const coding = c.req.header('content-encoding');
+  if (coding !== undefined && coding.trim().toLowerCase() !== 'identity') {
+    return problem(415, 'request bodies are accepted without Content-Encoding only', { headers: { 'accept-encoding': 'identity' } });
+  }
+  await next();
+};
 
 /**
  * A request with a body must say it is JSON. An empty body counts as `{}`, so commands without a
@@ -96,7 +128,10 @@ const requireJsonBody: MiddlewareHandler = async (c, next) => {
     const length = c.req.header('content-length');
     const mayHaveBody = type !== undefined || (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
     if (mayHaveBody) {
-      const empty = (await c.req.text()).trim() === '';
+      const text = await c.req.text().catch(() => {
+        throw incompleteBody();
+      });
+      const empty = text.trim() === '';
       // Hono caches body reads as promises (its type says string): seed the cache with '{}'.
       if (empty) (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve('{}');
       else if (!/^application\/([\w.-]+\+)?json\s*(;.*)?$/i.test(type ?? '')) return problem(415, 'the request body must be application/json');

@@ -20,10 +20,13 @@ export function authenticate(secret: string): MiddlewareHandler<{ Variables: Aut
   };
 }
 
-/** GETs need viewer; other methods need `writeRole` (engineer for commands, admin for operations). */
-export function authorize(writeRole: Role): MiddlewareHandler<{ Variables: AuthVariables }> {
+/**
+ * GETs need `readRole` (viewer unless the data is sensitive); other methods need `writeRole`
+ * (engineer for commands, admin for operations).
+ */
+export function authorize(writeRole: Role, readRole: Role = 'viewer'): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
-    const required: Role = c.req.method === 'GET' || c.req.method === 'HEAD' ? 'viewer' : writeRole;
+    const required: Role = c.req.method === 'GET' || c.req.method === 'HEAD' ? readRole : writeRole;
     const claims = c.get('claims');
     if (!hasRole(claims.role, required)) {
       return problem(403, `this needs the '${required}' role; the token has '${claims.role}'`);

@@ -25,7 +25,8 @@ interface StoredResponse {
 /**
  * Idempotency-Key (scoped to the actor): the first request reserves the key with its body's
  * fingerprint and the command id it will use; a retry with the same body gets the first response
- * and appends nothing; another body under the same key is 422.
+ * and appends nothing; another body under the same key is 422. Only a response the command gave
+ * (2xx, or 422 from a domain rule) keeps the key.
  * - Racing duplicates are serialised in this process; another process's live reservation is a
  *   409 with Retry-After (the reservation is an insert-if-absent, so only one process holds it).
  * - When the outcome is unknown (a 5xx: the append may have landed, e.g. after a timeout) or the
@@ -90,9 +91,13 @@ export function idempotency(deps: AppDeps): MiddlewareHandler<ApiEnv> {
   };
 }
 
-/** Outcomes worth replaying; a 409 or 429 appended nothing, so a retry should run again. */
+/**
+ * Outcomes worth replaying: the command ran (2xx) or a domain rule refused it (422). Anything
+ * else appended nothing and was refused before or beside the command (invalid input, a failed
+ * precondition, an unknown id, a conflict, a rate limit), so the key stays free for a retry.
+ */
 function isFinal(status: number): boolean {
-  return status !== 409 && status !== 429;
+  return (status >= 200 && status < 300) || status === 422;
 }
 
 function replay(stored: StoredResponse): Response {

@@ -9,8 +9,8 @@ export type ApiEnv = { Variables: AuthVariables };
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** The actor, ids and If-Match of a command request. */
-export function commandContext(c: Context<ApiEnv>): CommandContext {
+/** The actor, ids and If-Match of a command request; `creates` for a command that makes a new id. */
+export function commandContext(c: Context<ApiEnv>, options: { creates?: boolean } = {}): CommandContext {
   const claims = c.get('claims');
   const commandId = c.get('commandId') ?? newUlid();
   const correlation = c.req.header('x-correlation-id');
@@ -25,17 +25,22 @@ export function commandContext(c: Context<ApiEnv>): CommandContext {
     commandId,
     correlationId: correlation ?? commandId,
     causationId: commandId,
-    expectedRevision: parseIfMatch(c.req.header('if-match')),
+    expectedRevision: parseIfMatch(c.req.header('if-match'), options.creates ?? false),
   };
 }
 
 /**
- * If-Match carries the ETag of an item GET: "<revision>" (weak or strong form accepted).
- * `*` only asks that the aggregate exist, which every command on an id checks anyway.
+ * If-Match carries the ETag of an item GET: "<revision>" (weak or strong form accepted), with the
+ * revision as this API writes it. `*` asks that the aggregate exist: every command on an id checks
+ * that anyway, and a create, whose aggregate cannot exist yet, fails it (412, RFC 9110 §13.1.1).
  */
-export function parseIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined || header.trim() === '*') return undefined;
-  const match = header.trim().match(/^(?:W\/)?"?(-?\d{1,15})"?$/);
+export function parseIfMatch(header: string | undefined, creates: boolean): number | undefined {
+  if (header === undefined) return undefined;
+  if (header.trim() === '*') {
+    if (creates) throw new ApiError(412, 'If-Match: * asks for an existing resource, and this request creates one');
+    return undefined;
+  }
+  const match = header.trim().match(/^(?:W\/)?"(0|[1-9]\d{0,14})"$/);
   if (!match) {
     throw new ApiError(400, 'If-Match must be an ETag this API issued, e.g. "3"', {
       errors: [{ path: 'header.if-match', message: 'invalid revision' }],

@@ -11,6 +11,8 @@ import { openBackends, type Backends } from './backends.js';
 import { AgentService } from './agent-service.js';
 import { createWorkBulkheads, registerCircuitGauge } from '../resilience/index.js';
 import { waitForBackends } from './wait-for-backends.js';
+import { answerClientErrors, httpServerOptions } from './http-server-limits.js';
+import type { Server } from 'node:http';
 
 export interface RunningApi {
   url: string;
@@ -63,9 +65,11 @@ export async function startApi(env: Env, options: { runProjections: boolean }): 
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     backends: backends.describe,
   });
+  const serverOptions = httpServerOptions({ headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS });
   const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s));
+    const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST, serverOptions }, () => resolve(s));
   });
+  answerClientErrors(server as Server);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
   return {

@@ -13,7 +13,7 @@ export function hasRole(actual: Role, required: Role): boolean {
 export const tokenClaimsSchema = z.object({
   sub: z.string().min(1).max(200),
   role: roleSchema,
-  exp: z.number().optional(),
+  exp: z.number(),
   iat: z.number().optional(),
 });
 export type TokenClaims = z.infer<typeof tokenClaimsSchema>;

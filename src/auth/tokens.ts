@@ -1,17 +1,28 @@
 import { sign, verify } from 'hono/jwt';
 import { tokenClaimsSchema, type Role, type TokenClaims } from './roles.js';
 
+/** A token is a bearer credential: one that leaks stays usable this long at most. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 30 * 24 * 3600;
+
 export async function issueToken(secret: string, sub: string, role: Role, ttlSeconds = 8 * 3600): Promise<string> {
+  if (ttlSeconds > MAX_TOKEN_LIFETIME_SECONDS) throw new Error('a token lives at most 30 days');
   const now = Math.floor(Date.now() / 1000);
   return sign({ sub, role, iat: now, exp: now + ttlSeconds }, secret, 'HS256');
 }
 
-/** Verifies signature and expiry (HS256 only), then the claims' shape. Returns null when invalid. */
+/**
+ * Verifies signature and expiry (HS256 only), then the claims' shape: `exp` is required and at
+ * most 30 days after `iat` and after now. Returns null when invalid.
+ */
 export async function verifyToken(secret: string, token: string): Promise<TokenClaims | null> {
   try {
     const payload = await verify(token, secret, 'HS256');
     const claims = tokenClaimsSchema.safeParse(payload);
-    return claims.success ? claims.data : null;
+    if (!claims.success) return null;
+    const now = Date.now() / 1000;
+    const { exp, iat } = claims.data;
+    if (exp - (iat ?? now) > MAX_TOKEN_LIFETIME_SECONDS || exp - now > MAX_TOKEN_LIFETIME_SECONDS) return null;
+    return claims.data;
   } catch {
     return null;
   }
@@ -33,7 +44,7 @@ export class CachingTokenVerifier {
   async verify(token: string): Promise<TokenClaims | null> {
     const cached = this.verified.get(token);
     if (cached) {
-      if (cached.exp === undefined || cached.exp > Date.now() / 1000) return cached;
+      if (cached.exp > Date.now() / 1000) return cached;
       this.verified.delete(token);
       return null;
     }

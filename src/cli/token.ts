@@ -2,14 +2,14 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadEnv } from '../config/env.js';
 import { resolveAuthSecret } from '../config/auth-secret.js';
-import { issueToken } from '../auth/tokens.js';
+import { issueToken, MAX_TOKEN_LIFETIME_SECONDS } from '../auth/tokens.js';
 import { roleSchema } from '../auth/roles.js';
 
 // npm run token -- --sub alice --role engineer [--ttl 3600]
 const argsSchema = z.object({
   sub: z.string().min(1, '--sub is required').max(200),
   role: roleSchema,
-  ttl: z.coerce.number().int().positive().default(8 * 3600),
+  ttl: z.coerce.number().int().positive().max(MAX_TOKEN_LIFETIME_SECONDS, 'a token lives at most 30 days').default(8 * 3600),
 });
 
 const { values } = parseArgs({

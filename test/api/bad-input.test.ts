@@ -138,3 +138,17 @@ describe('commands without a payload', () => {
     expectProblem(await api.request('POST', `/api/requirements/${captured.body.id}/approve`, { body: { force: true } }), 400);
   });
 });
+
+describe('free text (400)', () => {
+  it.each([
+    ['a NUL in a title', { ...valid, title: 'a\u0000b' }, 'body.title'],
+    ['a right-to-left override in a criterion', { ...valid, acceptanceCriteria: ['ok\u202Efdp.exe'] }, 'body.acceptanceCriteria.0'],
+    ['an escape sequence in the description', { ...valid, description: 'x\u001b[2J' }, 'body.description'],
+  ])('rejects %s and appends nothing', async (_case, body, path) => {
+    const before = await headPosition();
+    const response = await api.request('POST', '/api/requirements', { body });
+    expectProblem(response, 400);
+    expect(response.body.errors.map((e: { path: string }) => e.path)).toContain(path);
+    expect(await headPosition()).toBe(before);
+  });
+});

@@ -73,6 +73,18 @@ describe('features', () => {
     expect(response.status).toBe(422);
   });
 
+  it('an update that changes nothing appends nothing and answers the current revision', async () => {
+    const id = await feature();
+    const before = await api.backends.events.headPosition();
+    for (let i = 0; i < 2; i++) {
+      const same = await api.request('PATCH', `/api/features/${id}`, { body: { complexityPoints: 5 } });
+      expect(same.status).toBe(200);
+      expect(same.body).toMatchObject({ id, revision: 0, events: [] });
+      expect(same.headers.get('etag')).toBe('"0"');
+    }
+    expect(await api.backends.events.headPosition()).toBe(before);
+  });
+
   it('update with a stale If-Match is a 409 and appends nothing', async () => {
     const id = await feature();
     const first = await api.request('PATCH', `/api/features/${id}`, { body: { name: 'SSO login' }, headers: { 'if-match': '"0"' } });

@@ -17,6 +17,19 @@ describe('tokens', () => {
     expect(await verifyToken(SECRET, 'not.a.token')).toBeNull();
   });
 
+  it('refuses a correctly signed token without exp, or one that lives longer than 30 days', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    expect(await verifyToken(SECRET, await sign({ sub: 'a', role: 'admin' }, SECRET, 'HS256'))).toBeNull();
+    expect(await verifyToken(SECRET, await sign({ sub: 'a', role: 'admin', iat: now }, SECRET, 'HS256'))).toBeNull();
+    expect(await verifyToken(SECRET, await sign({ sub: 'a', role: 'admin', exp: now + 31 * 86400 }, SECRET, 'HS256'))).toBeNull();
+    expect(await verifyToken(SECRET, await sign({ sub: 'a', role: 'admin', iat: now - 40 * 86400, exp: now + 3600 }, SECRET, 'HS256'))).toBeNull();
+    expect(await verifyToken(SECRET, await sign({ sub: 'a', role: 'admin', iat: now, exp: now + 30 * 86400 }, SECRET, 'HS256'))).toMatchObject({ sub: 'a' });
+  });
+
+  it('will not issue a token that lives longer than 30 days', async () => {
+    await expect(issueToken(SECRET, 'alice', 'admin', 31 * 86400)).rejects.toThrow(/30 days/);
+  });
+
   it('the caching verifier stops accepting a remembered token once it expires', async () => {
     const verifier = new CachingTokenVerifier(SECRET);
     const exp = Math.floor(Date.now() / 1000) + 1;

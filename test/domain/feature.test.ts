@@ -47,6 +47,15 @@ describe('feature: commands before creation', () => {
 });
 
 describe('feature: update', () => {
+  it('given a feature, when an update repeats its current values, then nothing is recorded', () => {
+    given([created]).when({ type: 'update', data: { complexityPoints: 5 } }).then([]);
+    given([created]).when({ type: 'update', data: { name: 'Login', developer: 'alice' } }).then([]);
+  });
+
+  it('given a feature, when an update repeats one value and changes another, then only the change is recorded', () => {
+    given([created]).when({ type: 'update', data: { name: 'SSO login', complexityPoints: 5 } }).then([renamed]);
+  });
+
   it('given a feature, when renamed, then FeatureUpdated holds the new and the previous name', () => {
     const state = given([created]).when({ type: 'update', data: { name: 'SSO login' } }).then([renamed]);
     expect(state).toEqual({ status: 'active', ...created.data, name: 'SSO login' });

@@ -109,7 +109,8 @@ describe('feature: undo', () => {
         },
         { requiredKeys: [] },
       )
-      .filter((data) => Object.keys(data).length > 0);
+      // An update that repeats every current value records nothing, so there is nothing to undo.
+      .filter((data) => Object.entries(data).some(([field, value]) => created.data[field as keyof typeof created.data] !== value));
     fc.assert(
       fc.property(update, (data) => {
         const run = undoRoundTrip(feature, [created], { type: 'update', data });

@@ -140,15 +140,15 @@ describe('projection operations over HTTP', () => {
     const head = await appendNumbered(api.backends.events, 'n', 8);
     expect(await api.projections.waitForAll(head, 10_000)).toBe(true);
 
-    const first = await api.request('GET', '/api/projections/ledger/parked?limit=1', { role: 'viewer' });
-    const second = await api.request('GET', `/api/projections/ledger/parked?limit=1&cursor=${first.body.nextCursor}`, { role: 'viewer' });
+    const first = await api.request('GET', '/api/projections/ledger/parked?limit=1', { role: 'admin' });
+    const second = await api.request('GET', `/api/projections/ledger/parked?limit=1&cursor=${first.body.nextCursor}`, { role: 'admin' });
     expect(first.status).toBe(200);
     expect(first.body.items).toEqual([
       expect.objectContaining({ streamName: 'n-2', type: 'Numbered', revision: 0, error: 'cannot handle 2', attempts: 3, retries: 0, data: { n: 2 } }),
     ]);
     expect(second.body).toEqual({ items: [expect.objectContaining({ streamName: 'n-5' })], nextCursor: null });
-    expect((await api.request('GET', '/api/projections/ledger/parked?cursor=nonsense')).status).toBe(400);
-    expect((await api.request('GET', '/api/projections/nope/parked')).status).toBe(404);
+    expect((await api.request('GET', '/api/projections/ledger/parked?cursor=nonsense', { role: 'admin' })).status).toBe(400);
+    expect((await api.request('GET', '/api/projections/nope/parked', { role: 'admin' })).status).toBe(404);
     expect((await api.request('POST', '/api/projections/ledger/parked/retry')).status).toBe(403);
 
     poison.delete(2);
@@ -156,7 +156,7 @@ describe('projection operations over HTTP', () => {
 
     expect(retried.status).toBe(200);
     expect(retried.body).toEqual({ retried: 2, succeeded: 1, stillParked: 1 });
-    expect((await api.request('GET', '/api/projections/ledger/parked')).body.items.map((item: { streamName: string }) => item.streamName)).toEqual(['n-5']);
+    expect((await api.request('GET', '/api/projections/ledger/parked', { role: 'admin' })).body.items.map((item: { streamName: string }) => item.streamName)).toEqual(['n-5']);
     expect((await api.request('GET', '/api/projections')).body.items[0]).toMatchObject({ name: 'ledger', parked: 1 });
   });
 

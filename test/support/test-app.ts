@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { createApp } from '../../src/api/app.js';
 import { issueToken } from '../../src/auth/tokens.js';
 import type { Role } from '../../src/auth/roles.js';
@@ -28,6 +28,8 @@ export interface TestApp {
   agents: AgentService | null;
   token(role: Role, sub?: string): Promise<string>;
   /** Sends a request through the app in-process; JSON bodies are serialised for you. */
+  /** Sends a raw request through the app in-process. */
+  fetch(request: Request): Promise<Response>;
   request(method: string, path: string, options?: { role?: Role | null; sub?: string; body?: unknown; headers?: Record<string, string> }): Promise<TestResponse>;
   close(): Promise<void>;
 }
@@ -54,6 +56,8 @@ export interface TestAppOptions {
   aggregates?: readonly RegisteredAggregate[];
   /** Routes declared on top of the app's own (a test aggregate's). */
   routes?: (app: OpenAPIHono<ApiEnv>, deps: AppDeps) => void;
+  /** Where the app logs (silent by default). */
+  logger?: Logger;
 }
 
 /** The whole API on fresh embedded backends (or the ones named by env overrides). */
@@ -61,7 +65,7 @@ export async function startTestApp(envOverrides: Record<string, string> = {}, op
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'agent-ledger-api-'));
   const env = loadEnv({ DATA_DIR: dataDir, AUTH_SECRET: TEST_SECRET, ...envOverrides });
   const backends = await openBackends(env, undefined, options.backends);
-  const logger = pino({ level: 'silent' });
+  const logger = options.logger ?? pino({ level: 'silent' });
   const projections = new ProjectionService(backends.events, backends.readStore, options.withProjections ?? allProjections(), { run: true, logger, ...options.projections });
   await projections.start();
   const commands = new CommandBus(backends.events, options.aggregates);
@@ -92,6 +96,7 @@ export async function startTestApp(envOverrides: Record<string, string> = {}, op
     projections,
     agents,
     token,
+    fetch: async (request) => app.fetch(request),
     async request(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
       const role = options.role === undefined ? 'engineer' : options.role;

@@ -1,10 +1,10 @@
-import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { ZodType } from 'zod';
 import type { AppDeps } from '../deps.js';
 import { commandContext, commandResponse, type ApiEnv } from '../request-context.js';
 import { openapiRoute } from '../openapi-route.js';
 import { problemResponse } from '../problem.js';
-import { commandResultSchema, idParam } from '../schemas.js';
+import { commandHeaders, commandResultSchema, idParam } from '../schemas.js';
 import type { AggregateModule } from '../../domain/aggregate.js';
 import type { DomainCommand } from '../../domain/decider.js';
 
@@ -22,12 +22,6 @@ export interface CommandRouteSpec<Command extends DomainCommand> {
   bodyOptional?: boolean;
   summary: string;
 }
-
-const commandHeaders = z.object({
-  'if-match': z.string().optional().openapi({ description: 'ETag of the revision you saw; 409 if it changed' }),
-  'idempotency-key': z.string().optional().openapi({ description: 'Retry-safe key: a retry returns the first response' }),
-  'x-correlation-id': z.string().optional(),
-});
 
 /** One documented route per command: validate → dispatch through the command bus → result. */
 export function commandRoute<Command extends DomainCommand>(app: OpenAPIHono<ApiEnv>, deps: AppDeps, spec: CommandRouteSpec<Command>): void {
@@ -56,7 +50,7 @@ export function commandRoute<Command extends DomainCommand>(app: OpenAPIHono<Api
     },
   });
   openapiRoute(app, route, async (c) => {
-    const context = commandContext(c);
+    const context = commandContext(c, { creates: !hasId });
     const id = hasId ? (c.req.valid('param') as { id: string }).id : undefined;
     const data: unknown = c.req.valid('json') ?? {};
     const result = await deps.commands.dispatch({

@@ -3,7 +3,7 @@ import type { AppDeps } from '../deps.js';
 import { commandContext, commandResponse, type ApiEnv } from '../request-context.js';
 import { openapiRoute } from '../openapi-route.js';
 import { problemResponse } from '../problem.js';
-import { commandResultSchema, documentSchema, ULID } from '../schemas.js';
+import { commandHeaders, commandResultSchema, documentSchema, ULID } from '../schemas.js';
 import { findCommand } from '../command-log.js';
 import { publicDoc } from '../read-models.js';
 
@@ -55,7 +55,7 @@ export function registerCommandRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps): 
       summary: 'Append the compensating events of a command (undoing an undo redoes)',
       request: {
         params: commandIdParam,
-        headers: z.object({ 'if-match': z.string().optional(), 'idempotency-key': z.string().optional() }),
+        headers: commandHeaders,
       },
       responses: {
         200: { description: 'compensated', content: { 'application/json': { schema: commandResultSchema } } },

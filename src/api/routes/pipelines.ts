@@ -6,7 +6,7 @@ import type { AppDeps } from '../deps.js';
 import { commandContext, type ApiEnv } from '../request-context.js';
 import { openapiRoute } from '../openapi-route.js';
 import { problemResponse } from '../problem.js';
-import { commandResultSchema, ULID } from '../schemas.js';
+import { commandHeaders, commandResultSchema, ULID } from '../schemas.js';
 import { readModelRoutes } from './read-model-route.js';
 
 const ulidFilter = z.string().regex(ULID, 'must be a ULID');
@@ -25,7 +25,7 @@ export function registerPipelineRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps):
       tags: ['pipelines'],
       summary: 'Start a pipeline run: build, wait for test run and scan, check the gates, deploy step by step',
       request: {
-        headers: z.object({ 'idempotency-key': z.string().optional(), 'x-correlation-id': z.string().optional() }),
+        headers: commandHeaders,
         body: { required: true, content: { 'application/json': { schema: pipelineRequestSchema } } },
       },
       responses: {
@@ -36,7 +36,7 @@ export function registerPipelineRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps):
       },
     }),
     async (c) => {
-      const context = commandContext(c);
+      const context = commandContext(c, { creates: true });
       const request = c.req.valid('json') as PipelineRequest;
       const id = ulid();
       const result = await pipelines.execute(id, { type: 'start', data: withIds(id, request) }, context);

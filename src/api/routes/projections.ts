@@ -3,7 +3,8 @@ import type { AppDeps } from '../deps.js';
 import type { ApiEnv } from '../request-context.js';
 import { openapiRoute } from '../openapi-route.js';
 import { problem, problemResponse } from '../problem.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import { decodeCursor, encodeCursor, numericCursorQuery } from '../cursor.js';
+import { queryInteger } from '../schemas.js';
 import { projectionStatusSchema, type ProjectionStatus } from '../../projections/projection-status.js';
 import type { ParkedEvent } from '../../projections/projection-parking.js';
 import type { Metrics } from '../../observability/metrics.js';
@@ -27,8 +28,8 @@ const rebuildTicketSchema = z
   .openapi('RebuildTicket');
 
 const parkedQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(500).optional(),
+  limit: queryInteger(1, 500).default(50),
+  cursor: numericCursorQuery(30).optional(),
 });
 
 const parkedEventSchema = z
@@ -53,7 +54,7 @@ const retryResultSchema = z
 
 const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } });
 
-/** GET status, POST rebuild, GET parked, POST parked/retry; non-GETs need the admin role (app.ts). */
+/** GET status, POST rebuild, GET parked, POST parked/retry; all but GET status need the admin role (app.ts). */
 export function registerProjectionRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps): void {
   deps.projections.onStatus((statuses) => updateGauges(deps.metrics, statuses));
 
@@ -106,6 +107,7 @@ export function registerProjectionRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps
         200: json('parked events', z.object({ items: z.array(parkedEventSchema), nextCursor: z.string().nullable() })),
         400: problemResponse('bad limit or cursor'),
         401: problemResponse('no or bad token'),
+        403: problemResponse('needs the admin role: parked events hold event data and errors'),
         404: problemResponse('no such projection'),
       },
     }),

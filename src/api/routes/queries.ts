@@ -3,7 +3,7 @@ import type { AppDeps } from '../deps.js';
 import type { ApiEnv } from '../request-context.js';
 import { openapiRoute } from '../openapi-route.js';
 import { problemResponse } from '../problem.js';
-import { consistencyQuery, documentSchema, pageQuery, pageSchema, ULID } from '../schemas.js';
+import { consistencyQuery, documentSchema, instantQuery, pageQuery, pageSchema, ULID } from '../schemas.js';
 import { awaitConsistency, definedOnly, itemResponse, listResponse } from '../read-models.js';
 import { auditTimeRange } from '../audit-time-range.js';
 import { readModelRoutes } from './read-model-route.js';
@@ -92,8 +92,8 @@ export function registerQueryRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps): vo
     type: z.string().max(100).optional(),
     correlationId: z.string().max(128).optional(),
     commandId: ulid.optional(),
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
+    from: instantQuery.optional(),
+    to: instantQuery.optional(),
   });
   openapiRoute(
     app,

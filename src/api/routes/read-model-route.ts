@@ -3,11 +3,12 @@ import type { AppDeps } from '../deps.js';
 import type { ApiEnv } from '../request-context.js';
 import { openapiRoute } from '../openapi-route.js';
 import { problemResponse } from '../problem.js';
-import { consistencyQuery, documentSchema, idParam, pageQuery, pageSchema } from '../schemas.js';
+import { consistencyQuery, documentSchema, idParam, pageQuery, pageSchema, queryInteger } from '../schemas.js';
 import { definedOnly, itemResponse, listResponse } from '../read-models.js';
 import { stateAsOf, streamHistory } from '../time-travel.js';
 import { ApiError } from '../error-handler.js';
 import type { AggregateModule } from '../../domain/aggregate.js';
+import { numericCursorQuery } from '../cursor.js';
 
 export interface ReadModelRouteSpec {
   /** URL segment and tag, e.g. 'features'. */
@@ -21,7 +22,7 @@ export interface ReadModelRouteSpec {
 }
 
 const asOfQuery = consistencyQuery.extend({
-  revision: z.coerce.number().int().min(0).optional().openapi({ description: 'State as of this revision, replayed from the stream' }),
+  revision: queryInteger(0, 999_999_999_999_999).optional().openapi({ description: 'State as of this revision, replayed from the stream' }),
   at: z.iso.datetime({ offset: true }).optional().openapi({ description: 'State as of this time, replayed from the stream' }),
 });
 
@@ -73,7 +74,7 @@ export function readModelRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps, spec: R
   );
   const { aggregate } = spec;
   if (!aggregate) return;
-  const historyQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), cursor: z.string().max(500).optional() });
+  const historyQuery = z.object({ limit: queryInteger(1, 500).default(100), cursor: numericCursorQuery(15).optional() });
   openapiRoute(
     app,
     createRoute({

@@ -1,7 +1,7 @@
 import type { Decider } from '../decider.js';
 import { DomainRuleError } from '../errors.js';
 import type { RequirementState } from '../requirement/state.js';
-import { changeSet } from '../shared/change-set.js';
+import { changedFields, changeSet } from '../shared/change-set.js';
 import { requireExisting, requireNew } from '../shared/existence.js';
 import { requireFact } from '../shared/facts.js';
 import { revertTarget, type RevertFacts } from '../shared/revert.js';
@@ -31,9 +31,13 @@ function decideFeature(command: FeatureCommand, state: FeatureState, facts: Feat
   }
   const feature = requireExisting<ExistingFeatureState>(state, AGGREGATE);
   switch (command.type) {
-    case 'update':
+    case 'update': {
       requireActive(feature, 'a deleted feature takes no update');
-      return [{ type: 'FeatureUpdated', data: changeSet<FeatureEditableFields>(command.data, feature) }];
+      // Repeating current values is not a change: nothing to record, the revision stays.
+      const changed = changedFields<FeatureEditableFields>(command.data, feature);
+      if (Object.keys(changed).length === 0) return [];
+      return [{ type: 'FeatureUpdated', data: changeSet<FeatureEditableFields>(changed, feature) }];
+    }
     case 'delete':
       requireActive(feature, 'the feature is already deleted');
       return [{ type: 'FeatureDeleted', data: { name: feature.name } }];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { commandSchema } from '../shared/event-schema.js';
-import { emptySchema, hasAnyField, revertSchema, text, type Empty, type Revert } from '../shared/schemas.js';
+import { emptySchema, hasAnyField, multilineText, revertSchema, text, type Empty, type Revert } from '../shared/schemas.js';
 
 // Command payloads exactly as a client sends them; the HTTP API validates bodies with these.
 
@@ -8,7 +8,7 @@ export const prioritySchema = z.enum(['low', 'medium', 'high', 'critical']);
 export type Priority = z.infer<typeof prioritySchema>;
 
 const title = text(1, 200);
-const description = z.string().max(10_000);
+const description = multilineText(10_000);
 // A requirement has 1 to 20 acceptance criteria, each at most 2000 characters.
 const acceptanceCriteria = z.array(text(1, 2000)).min(1).max(20);
 

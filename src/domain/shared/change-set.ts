@@ -16,3 +16,11 @@ export function changeSet<Fields extends object>(given: Partial<Fields>, current
   }
   return { changes: changes as Partial<Fields>, previous: previous as Partial<Fields> };
 }
+
+/** The fields of a partial payload whose values differ from the current ones (plain JSON data). */
+export function changedFields<Fields extends object>(given: Partial<Fields>, current: Fields): Partial<Fields> {
+  const currentValues = current as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(given).filter(([field, value]) => value !== undefined && JSON.stringify(value) !== JSON.stringify(currentValues[field])),
+  ) as Partial<Fields>;
+}

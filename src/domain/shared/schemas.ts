@@ -19,9 +19,26 @@ export const semverSchema = z.string().regex(semverPattern, 'must be a semantic 
 export const environmentSchema = z.enum(['staging', 'production']);
 export type Environment = z.infer<typeof environmentSchema>;
 
-/** Free text a person writes (names, reasons): surrounding blanks do not count towards the limits. */
+// Characters free text refuses: C0 and C1 controls, DEL, the byte order mark and the bidi
+// embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), which make text display
+// otherwise than it reads. The patterns are written so JSON Schema tools understand them too.
+const refusedInLine = '\\x00-\\x1f\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069\\ufeff';
+const refusedInParagraph = '\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069\\ufeff';
+const lineText = new RegExp(`^[^${refusedInLine}]*[^\\s${refusedInLine}][^${refusedInLine}]*$`);
+const paragraphText = new RegExp(`^[^${refusedInParagraph}]*$`);
+const REFUSED_MESSAGE = 'must not contain control characters, a byte order mark or bidirectional overrides';
+
+/**
+ * Free text a person writes on one line (names, reasons): surrounding blanks do not count towards
+ * the limits, and it must have something besides blanks.
+ */
 export function text(min: number, max: number) {
-  return z.string().trim().min(min).max(max);
+  return z.string().regex(lineText, REFUSED_MESSAGE).trim().min(min).max(max);
+}
+
+/** Free text over several lines (descriptions): tabs and line breaks are kept. */
+export function multilineText(max: number) {
+  return z.string().max(max).regex(paragraphText, REFUSED_MESSAGE);
 }
 
 /** A partial update must change something. */

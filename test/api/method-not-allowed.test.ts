@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+// A path the API has, asked with a method it does not declare there, is 405 with Allow.
+let api: TestApp;
+beforeAll(async () => {
+  api = await startTestApp();
+});
+afterAll(async () => api.close());
+
+const ID = '01JD4Z3N8Q9V7W2X5Y6Z7A8B9C';
+
+describe('undeclared methods', () => {
+  it.each([
+    ['PATCH', `/api/requirements/${ID}`, 'GET, HEAD'],
+    ['DELETE', '/api/requirements', 'GET, HEAD, POST'],
+    ['PUT', `/api/features/${ID}`, 'DELETE, GET, HEAD, PATCH'],
+    ['GET', `/api/commands/${ID}/undo`, 'POST'],
+    ['POST', '/health', 'GET, HEAD'],
+  ])('%s %s is 405 with Allow: %s', async (method, path, allow) => {
+    const response = await api.request(method, path, { body: method === 'GET' ? undefined : {} });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe(allow);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('an unknown path is still 404', async () => {
+    expect((await api.request('GET', '/api/nothing-here')).status).toBe(404);
+  });
+
+  it('authentication still comes first', async () => {
+    expect((await api.request('PATCH', `/api/requirements/${ID}`, { role: null })).status).toBe(401);
+  });
+});
