@@ -20,6 +20,7 @@ import { registerCommandRoutes } from './routes/commands.js';
 import { registerProjectionRoutes } from './routes/projections.js';
 import { registerPipelineRoutes } from './routes/pipelines.js';
 import { registerDeliveryMetricsRoutes } from './routes/delivery-metrics.js';
+import { registerCiWebhookRoutes } from '../integrations/inbound/routes.js';
 
 export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
   registerProjectionRoutes(app, deps);
   registerPipelineRoutes(app, deps);
   registerDeliveryMetricsRoutes(app, deps);
+  registerCiWebhookRoutes(app, deps, deps.integrations ?? {});
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc('/openapi.json', {

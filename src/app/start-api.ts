@@ -11,6 +11,7 @@ import { openBackends, type Backends } from './backends.js';
 import { AgentService } from '../agents/agent-service.js';
 import { createWorkBulkheads, registerCircuitGauge } from '../resilience/index.js';
 import { waitForBackends } from './wait-for-backends.js';
+import { inboundSettings } from '../integrations/inbound/settings.js';
 
 export interface RunningApi {
   url: string;
@@ -62,6 +63,7 @@ export async function startApi(env: Env, options: { runProjections: boolean }): 
     rateLimit: { rps: env.RATE_LIMIT_RPS, burst: env.RATE_LIMIT_BURST },
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     backends: backends.describe,
+    integrations: inboundSettings(env),
   });
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s));

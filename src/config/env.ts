@@ -19,6 +19,9 @@ const envSchema = z.object({
   RATE_LIMIT_BURST: z.coerce.number().min(0).default(400),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  // Inbound CI webhooks: each endpoint is off until its secret is set.
+  GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
+  GITLAB_WEBHOOK_TOKEN: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -14,6 +14,7 @@ import { openBackends, type BackendOptions, type Backends } from '../../src/app/
 import { AgentService, type AgentServiceOptions } from '../../src/agents/agent-service.js';
 import { createWorkBulkheads, registerCircuitGauge } from '../../src/resilience/index.js';
 import { loadEnv } from '../../src/config/env.js';
+import { inboundSettings } from '../../src/integrations/inbound/settings.js';
 
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
@@ -75,6 +76,7 @@ export async function startTestApp(envOverrides: Record<string, string> = {}, op
     rateLimit: options.rateLimit ?? { rps: 0, burst: 0 },
     bodyLimitBytes: 64 * 1024,
     backends: backends.describe,
+    integrations: inboundSettings(env),
   });
   const token = (role: Role, sub = `${role}-user`) => issueToken(TEST_SECRET, sub, role);
   return {
