@@ -11,6 +11,8 @@ import type { Reactor } from './reactor.js';
 import { ReactorCheckpoints } from './reactor-checkpoints.js';
 import { ReactorRunner, type ReactorRunnerOptions } from './reactor-runner.js';
 import { testingEngineerAgent } from './testing-engineer.js';
+import { WebhookAgent } from '../integrations/outbound/webhook-agent.js';
+import type { WebhookSenderOptions } from '../integrations/outbound/webhook-sender.js';
 
 export interface AgentServiceDeps {
   events: EventStore;
@@ -27,6 +29,7 @@ export interface AgentServiceOptions {
   runner?: ReactorRunnerOptions;
   pipelineSweepIntervalMs?: number;
   clock?: () => number;
+  webhooks?: WebhookSenderOptions;
 }
 
 export interface AgentStatus {
@@ -57,6 +60,7 @@ export class AgentService {
         logger: deps.logger,
         runningPipelines: async () => (await deps.projections.collection('pipelines').find({ status: 'running' }, { limit: 1000 })).map((doc) => doc.id),
       }),
+      new WebhookAgent(deps.events, deps.readStore, options.webhooks, deps.logger),
     ];
     const checkpoints = new ReactorCheckpoints(deps.readStore);
     this.runners = reactors.map(

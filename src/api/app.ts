@@ -22,6 +22,7 @@ import { registerPipelineRoutes } from './routes/pipelines.js';
 import { registerDeliveryMetricsRoutes } from './routes/delivery-metrics.js';
 import { registerCiWebhookRoutes } from '../integrations/inbound/routes.js';
 import { acceptsReportBody } from '../integrations/reports/report-routes.js';
+import { registerWebhookRoutes } from '../integrations/outbound/webhook-routes.js';
 
 export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({
@@ -61,6 +62,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
   registerPipelineRoutes(app, deps);
   registerDeliveryMetricsRoutes(app, deps);
   registerCiWebhookRoutes(app, deps, deps.integrations ?? {});
+  registerWebhookRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc('/openapi.json', {
