@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, createWriteStream, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
@@ -8,7 +8,7 @@ import { loadEnv, ConfigError } from '../config/env.js';
 import { openBackends, type Backends } from '../app/backends.js';
 import { exportLog } from '../integrations/log/export-log.js';
 import { importLog, LogImportError } from '../integrations/log/import-log.js';
-import { logRecordSchema } from '../integrations/log/log-record.js';
+import { resumePoint } from '../integrations/log/resume-point.js';
 import { backupEmbedded, BackupError, restoreEmbedded } from '../integrations/log/embedded-backup.js';
 
 // npm run log -- export [--out <file> [--resume]]   the whole log as NDJSON (stdout without --out)
@@ -56,8 +56,8 @@ try {
 process.exit(process.exitCode ?? EXIT.ok);
 
 async function runExport(backends: Backends, file: string | undefined, resume: boolean): Promise<void> {
-  const after = resume && file && existsSync(file) ? lastPosition(file) : null;
-  const out = file ? createWriteStream(file, { flags: after === null ? 'w' : 'a' }) : process.stdout;
+  const after = resume && file && existsSync(file) ? resumePoint(file) : null;
+  const out = file ? createWriteStream(file, { flags: resume ? 'a' : 'w' }) : process.stdout;
   const bar = progressBar('exporting {bar} {percentage}% | {events} events');
   const count = await exportLog(backends.events, out, {
     after,
@@ -80,28 +80,6 @@ async function runImport(backends: Backends, file: string): Promise<void> {
   bar.update(Math.max(1, total), {});
   bar.stop();
   console.error(`imported ${result.appended} events (${result.skipped} were already there); now rebuild the read models: npm run projections -- rebuild all`);
-}
-
-/** Where a partial export stopped: the position of its last complete line. */
-function lastPosition(file: string): bigint | null {
-  const size = statSync(file).size;
-  const length = Math.min(size, 1024 * 1024);
-  const fd = openSync(file, 'r');
-  const buffer = Buffer.alloc(length);
-  try {
-    readSync(fd, buffer, 0, length, size - length);
-  } finally {
-    closeSync(fd);
-  }
-  const lines = buffer.toString('utf8').split('\n');
-  for (let i = lines.length - 1; i >= 0; i--) {
-    try {
-      return BigInt(logRecordSchema.parse(JSON.parse(lines[i]!)).position);
-    } catch {
-      // a line cut off by the interruption, or the chunk's partial first line
-    }
-  }
-  return null;
 }
 
 function progressBar(format: string) {

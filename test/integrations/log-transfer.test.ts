@@ -11,6 +11,8 @@ import type { EventStore } from '../../src/eventstore/port.js';
 import { exportLog } from '../../src/integrations/log/export-log.js';
 import { importLog, LogImportError } from '../../src/integrations/log/import-log.js';
 import { backupEmbedded, restoreEmbedded, BackupError } from '../../src/integrations/log/embedded-backup.js';
+import { resumePoint } from '../../src/integrations/log/resume-point.js';
+import { toLogRecord } from '../../src/integrations/log/log-record.js';
 import { allProjections } from '../../src/projections/read-models/index.js';
 import { approvedFeature } from '../pipelines/support/scripted-client.js';
 import { GITHUB_SECRET, fixture, requestedBuild, sendGithub } from './support/deliveries.js';
@@ -164,3 +166,29 @@ describe('npm run log -- backup | restore: the embedded store online', () => {
     }
   });
 });
+
+describe('resuming an export', () => {
+  it('goes on after the last complete line, cutting off a line the interruption left half-written', async () => {
+    const file = join(work, 'partial.ndjson');
+    await exportTo(source.backends.events, file);
+    const whole = readFileSync(file, 'utf8');
+    const lines = whole.trim().split('\n');
+    writeFileSync(file, `${lines.slice(0, 5).join('\n')}\n${lines[5]!.slice(0, 30)}`);
+
+    const after = resumePoint(file);
+
+    expect(after).toBe(BigInt(JSON.parse(lines[4]!).position));
+    const out = createWriteStream(file, { flags: 'a' });
+    await exportLog(source.backends.events, out, { after });
+    out.end();
+    await finished(out);
+    expect(readFileSync(file, 'utf8')).toBe(whole + (await tailSince(whole)));
+  });
+});
+
+/** What was appended to the log after the first full export (the backup test adds a requirement). */
+async function tailSince(firstExport: string): Promise<string> {
+  const last = BigInt(JSON.parse(firstExport.trim().split('\n').at(-1)!).position);
+  const newer = await source.backends.events.readAll({ after: last });
+  return newer.map((event) => `${JSON.stringify(toLogRecord(event))}\n`).join('');
+}

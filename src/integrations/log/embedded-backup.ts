@@ -30,13 +30,16 @@ export async function backupEmbedded(dataDir: string, target: string, onProgress
     if (!existsSync(source)) continue;
     const db = new Database(source, { fileMustExist: true, timeout: 5000 });
     try {
+      let pages = Number(db.pragma('page_count', { simple: true }));
       await db.backup(join(target, file), {
         progress: ({ totalPages, remainingPages }) => {
+          pages = totalPages;
           onProgress?.({ file, totalPages, remainingPages });
           // Pages per step: small enough that the server's writers are not held up for long.
           return 1000;
         },
       });
+      onProgress?.({ file, totalPages: pages, remainingPages: 0 });
     } finally {
       db.close();
     }
