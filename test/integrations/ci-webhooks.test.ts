@@ -188,6 +188,18 @@ describe('GitLab deliveries (POST /webhooks/gitlab)', () => {
   });
 });
 
+describe('the OpenAPI document', () => {
+  it('documents both webhook endpoints, authenticated by signature rather than a bearer token', async () => {
+    const doc = (await api.request('GET', '/openapi.json')).body;
+    for (const vendor of ['github', 'gitlab']) {
+      const operation = doc.paths[`/webhooks/${vendor}`].post;
+      expect(operation.security).toEqual([]);
+      expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['200', '401']));
+    }
+    expect(doc.paths['/api/integrations/deliveries'].get).toBeDefined();
+  });
+});
+
 describe('an integration without its secret', () => {
   it('answers 404 naming the variable that turns it on', async () => {
     const bare = await startTestApp();

@@ -1,5 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ZodError } from 'zod';
 import type { AppDeps } from '../../api/deps.js';
@@ -18,6 +18,40 @@ import type { InboundSettings } from './settings.js';
 
 const DELIVERY_ID = /^[A-Za-z0-9._:-]{1,200}$/;
 
+// Documented, not validated here: the signature is checked first, on the raw body.
+const githubHeaders = z.object({
+  'x-hub-signature-256': z.string().optional().openapi({ description: 'sha256=<hex HMAC-SHA256 of the raw body with GITHUB_WEBHOOK_SECRET>' }),
+  'x-github-event': z.string().optional().openapi({ example: 'workflow_run' }),
+  'x-github-delivery': z.string().optional().openapi({ description: 'the delivery id: a redelivery with it changes nothing' }),
+});
+const gitlabHeaders = z.object({
+  'x-gitlab-token': z.string().optional().openapi({ description: 'the secret token, GITLAB_WEBHOOK_TOKEN' }),
+  'x-gitlab-event': z.string().optional().openapi({ example: 'Pipeline Hook' }),
+  'idempotency-key': z.string().optional().openapi({ description: 'same on retries of one event (GitLab 17.4+)' }),
+  'x-gitlab-event-uuid': z.string().optional(),
+});
+const receivedSchema = z.record(z.string(), z.unknown()).openapi('CiDelivery');
+
+function webhookRoute(vendor: string, summary: string, headers: typeof githubHeaders | typeof gitlabHeaders, limit: MiddlewareHandler) {
+  return createRoute({
+    method: 'post',
+    path: `/webhooks/${vendor}`,
+    tags: ['integrations'],
+    summary,
+    security: [],
+    middleware: [limit] as const,
+    request: { headers, body: { required: true, content: { 'application/json': { schema: { type: 'object' as const, description: `the ${vendor} webhook payload` } } } } },
+    responses: {
+      200: { description: 'received (matched, unmatched or ignored; duplicate: true for a redelivery)', content: { 'application/json': { schema: receivedSchema } } },
+      400: problemResponse('not JSON, not the documented shape, or no delivery id'),
+      401: problemResponse('missing or wrong signature: nothing is appended'),
+      404: problemResponse('this integration is not configured'),
+      413: problemResponse('body too large'),
+      415: problemResponse('not application/json'),
+    },
+  });
+}
+
 /**
  * Inbound CI webhooks live outside /api: GitHub and GitLab cannot send a bearer token, so each
  * delivery is authenticated by its vendor's signature instead. The delivery log is under /api.
@@ -26,7 +60,7 @@ export function registerCiWebhookRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps,
   const deliveries: DeliveryDeps = { events: deps.events, commands: deps.commands, builds: () => deps.projections.collection('builds') };
   const limit = bodyLimit({ maxSize: deps.bodyLimitBytes, onError: () => problem(413, `request body is larger than ${deps.bodyLimitBytes} bytes`) });
 
-  app.post('/webhooks/github', limit, async (c) => {
+  openapiRoute(app, webhookRoute('github', 'GitHub workflow_run / check_run delivery, signed with X-Hub-Signature-256', githubHeaders, limit), async (c) => {
     if (!settings.githubSecret) return notConfigured('GitHub', 'GITHUB_WEBHOOK_SECRET');
     const raw = await c.req.text();
     if (!verifyGithubSignature(raw, c.req.header('x-hub-signature-256'), settings.githubSecret)) {
@@ -39,7 +73,7 @@ export function registerCiWebhookRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps,
     );
   });
 
-  app.post('/webhooks/gitlab', limit, async (c) => {
+  openapiRoute(app, webhookRoute('gitlab', 'GitLab pipeline / job event, authenticated by X-Gitlab-Token', gitlabHeaders, limit), async (c) => {
     if (!settings.gitlabToken) return notConfigured('GitLab', 'GITLAB_WEBHOOK_TOKEN');
     if (!verifyGitlabToken(c.req.header('x-gitlab-token'), settings.gitlabToken)) {
       return problem(401, 'X-Gitlab-Token is missing or is not the configured secret token');
