@@ -42,8 +42,10 @@ export class WebhookOutbox {
     await this.collection.update(delivery.id, { $setOnInsert: { ...delivery } }, { upsert: true });
   }
 
-  async due(now: Date, limit: number): Promise<QueuedDelivery[]> {
-    const docs = await this.collection.find({ status: 'pending', nextAttemptAt: { $lte: now.toISOString() } }, { sort: [['nextAttemptAt', 1], ['position', 1]], limit });
+  /** Pending deliveries whose time has come, leaving out the subscribers named in `except`. */
+  async due(now: Date, limit: number, except: string[] = []): Promise<QueuedDelivery[]> {
+    const filter = { status: 'pending', nextAttemptAt: { $lte: now.toISOString() }, ...(except.length > 0 ? { subscriptionId: { $nin: except } } : {}) };
+    const docs = await this.collection.find(filter, { sort: [['nextAttemptAt', 1], ['position', 1]], limit });
     return docs as unknown as QueuedDelivery[];
   }
 

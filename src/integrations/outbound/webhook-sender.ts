@@ -31,6 +31,12 @@ export function backoffMs(attempt: number, baseDelayMs: number, maxDelayMs: numb
 export class WebhookSender {
   private readonly options: Required<Omit<WebhookSenderOptions, 'clock'>> & { clock: () => Date };
   private readonly busy = new Set<string>();
+  /**
+   * A subscriber whose last attempt failed waits for that attempt's retry before any other of its
+   * deliveries is tried: its receiver is likely down, and its backlog must not crowd out the
+   * deliveries of other subscribers.
+   */
+  private readonly pausedUntil = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private ticking = false;
   private stopped = true;
@@ -70,7 +76,9 @@ export class WebhookSender {
   }
 
   private async tick(): Promise<void> {
-    const due = await this.outbox.due(this.options.clock(), BATCH);
+    const now = this.options.clock();
+    for (const [subscriptionId, until] of this.pausedUntil) if (until <= now.getTime()) this.pausedUntil.delete(subscriptionId);
+    const due = await this.outbox.due(now, BATCH, [...new Set([...this.busy, ...this.pausedUntil.keys()])]);
     const bySubscriber = new Map<string, QueuedDelivery[]>();
     for (const delivery of due) {
       if (this.busy.has(delivery.subscriptionId)) continue;
@@ -129,6 +137,7 @@ export class WebhookSender {
       { attempt: number, at: started.toISOString(), status, error, durationMs: finished.getTime() - started.getTime() },
       next,
     );
+    if (!delivered && next.status === 'pending') this.pausedUntil.set(delivery.subscriptionId, Date.parse(next.nextAttemptAt));
     if (!delivered) this.logger?.info({ webhookId: delivery.webhookId, url: delivery.url, attempt: number, error }, 'webhook delivery attempt failed');
     return delivered;
   }
