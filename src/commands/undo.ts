@@ -1,6 +1,6 @@
 import type { EventStore, StoredEvent } from '../eventstore/port.js';
 import type { DomainEvent } from '../domain/decider.js';
-import { DomainConflictError } from '../domain/errors.js';
+import { DomainConflictError, NotUndoableError } from '../domain/errors.js';
 import { aggregateHandlers } from './aggregates.js';
 import { executeCommand, type CommandResult } from './execute-command.js';
 import type { LoadedAggregate } from './load-aggregate.js';
@@ -38,7 +38,8 @@ interface UndoFacts {
  */
 export async function undoCommand(events: EventStore, target: UndoTarget, context: CommandContext): Promise<CommandResult> {
   const handler = aggregateHandlers[target.aggregateType];
-  if (!handler) throw new Error(`unknown aggregate type ${target.aggregateType}`);
+  // Records outside the domain's aggregates (CI deliveries, webhook subscriptions) have no compensation.
+  if (!handler) throw new NotUndoableError(target.aggregateType, `${target.aggregateType} commands cannot be undone`);
   const { decider } = handler;
   return executeCommand(
     events,

@@ -111,6 +111,14 @@ describe('outbound webhooks', () => {
     }
   });
 
+  it('refuses to undo a subscription command (422): unsubscribing is how it ends', async () => {
+    const subscription = await api.request('POST', '/api/webhooks', { role: 'admin', body: { url: up.url, eventTypes: ['PipelineSucceeded'] } });
+    await eventually(async () => ((await api.request('GET', `/api/commands/${subscription.body.commandId}`)).status === 200 ? true : undefined), 'the command log');
+    const undo = await api.request('POST', `/api/commands/${subscription.body.commandId}/undo`, { role: 'admin' });
+    expect(undo.status).toBe(422);
+    expect(undo.body.detail).toContain('cannot be undone');
+  });
+
   it('is for admins only, never shows a secret after creation, and validates subscriptions', async () => {
     expect((await api.request('POST', '/api/webhooks', { role: 'engineer', body: { url: up.url, eventTypes: ['IncidentOpened'] } })).status).toBe(403);
     expect((await api.request('GET', '/api/webhooks', { role: 'viewer' })).status).toBe(403);
