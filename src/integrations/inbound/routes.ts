@@ -68,9 +68,10 @@ export function registerCiWebhookRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps,
     }
     const deliveryId = c.req.header('x-github-delivery');
     const event = c.req.header('x-github-event') ?? '';
-    return receive(c, deliveries, raw, deliveryId, 'X-GitHub-Delivery', (payload) =>
-      (GITHUB_EVENTS as readonly string[]).includes(event) ? parseGithubDelivery(event, payload) : noResult('github', event, payload),
-    );
+    return receive(c, deliveries, raw, 'X-GitHub-Delivery', (payload) => ({
+      deliveryId,
+      report: (GITHUB_EVENTS as readonly string[]).includes(event) ? parseGithubDelivery(event, payload) : noResult('github', event, payload),
+    }));
   });
 
   openapiRoute(app, webhookRoute('gitlab', 'GitLab pipeline / job event, authenticated by X-Gitlab-Token', gitlabHeaders, limit), async (c) => {
@@ -83,12 +84,10 @@ export function registerCiWebhookRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps,
     // GitLab keeps Idempotency-Key across retries of one event (17.4+); older versions send
     // X-Gitlab-Event-UUID; without either, the event's own id and status name it.
     const header = c.req.header('idempotency-key') ?? c.req.header('x-gitlab-event-uuid');
-    let eventKey: string | undefined;
-    return receive(c, deliveries, raw, () => header ?? eventKey, 'Idempotency-Key or X-Gitlab-Event-UUID', (payload) => {
-      if (!(GITLAB_EVENTS as readonly string[]).includes(event)) return noResult('gitlab', event, payload);
-      const parsed = parseGitlabDelivery(event, payload);
-      eventKey = parsed.eventKey;
-      return parsed.report;
+    return receive(c, deliveries, raw, 'Idempotency-Key or X-Gitlab-Event-UUID', (payload) => {
+      if (!(GITLAB_EVENTS as readonly string[]).includes(event)) return { deliveryId: header, report: noResult('gitlab', event, payload) };
+      const { report, eventKey } = parseGitlabDelivery(event, payload);
+      return { deliveryId: header ?? eventKey, report };
     });
   });
 
@@ -118,9 +117,8 @@ async function receive(
   c: Context,
   deps: DeliveryDeps,
   raw: string,
-  deliveryId: string | undefined | (() => string | undefined),
   idHeader: string,
-  parse: (payload: unknown) => CiReport,
+  parse: (payload: unknown) => { deliveryId: string | undefined; report: CiReport },
 ): Promise<Response> {
   if (!/^application\/json\s*(;.*)?$/i.test(c.req.header('content-type') ?? '')) {
     return problem(415, 'deliveries must be sent as application/json (the webhook content type setting)');
@@ -131,16 +129,16 @@ async function receive(
   } catch {
     return problem(400, 'the delivery body is not valid JSON');
   }
-  let report: CiReport;
+  let parsed: ReturnType<typeof parse>;
   try {
-    report = parse(payload);
+    parsed = parse(payload);
   } catch (error) {
     if (error instanceof ZodError) return problem(400, 'the delivery does not have the shape its event type documents', { errors: validationErrors(error.issues, 'body') });
     throw error;
   }
-  const id = typeof deliveryId === 'function' ? deliveryId() : deliveryId;
-  if (id === undefined || !DELIVERY_ID.test(id)) return problem(400, `${idHeader} must name the delivery (1..200 characters of [A-Za-z0-9._:-])`);
-  const received = await receiveCiDelivery(deps, id, report);
+  const { deliveryId, report } = parsed;
+  if (deliveryId === undefined || !DELIVERY_ID.test(deliveryId)) return problem(400, `${idHeader} must name the delivery (1..200 characters of [A-Za-z0-9._:-])`);
+  const received = await receiveCiDelivery(deps, deliveryId, report);
   return c.json(received, 200);
 }
 
