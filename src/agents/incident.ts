@@ -1,7 +1,7 @@
 import { openIncidentSchema, type IncidentCause } from '../domain/incident/index.js';
 import type { TypedEvent } from '../events/typed-events.js';
 import type { AgentActor } from './agent-actor.js';
-import { reactorOf, type Reactor } from './reactor.js';
+import { reactorOf, type TypedReactor } from './reactor.js';
 
 const REASON_LIMIT = 2000;
 
@@ -15,7 +15,7 @@ const REASON_LIMIT = 2000;
  * A rollback on its own (of a deployment in progress or one that had succeeded) is its own
  * failure and opens its own incident. Every such event thus has exactly one incident.
  */
-export function incidentAgent(actor: AgentActor): Reactor {
+export function incidentAgent(actor: AgentActor): TypedReactor {
   const openIncident = async (event: TypedEvent<IncidentCause>) => {
     const { aggregateId: deploymentId, data } = event;
     const failure = event.metadata.commandId ?? event.id;

@@ -30,7 +30,7 @@ export class ReactorRunner {
   private _status: ReactorStatus = 'starting';
   private _position: bigint | null = null;
   private _lastError: string | null = null;
-  private readonly handled: ReadonlySet<string>;
+  private readonly handled: ReadonlySet<string> | null;
 
   constructor(
     private readonly events: EventStore,
@@ -39,7 +39,7 @@ export class ReactorRunner {
     private readonly bulkhead: WorkBulkhead,
     private readonly options: ReactorRunnerOptions = {},
   ) {
-    this.handled = new Set(reactor.canHandle);
+    this.handled = reactor.canHandle ? new Set(reactor.canHandle) : null;
   }
 
   get status(): ReactorStatus {
@@ -99,7 +99,7 @@ export class ReactorRunner {
     try {
       for (const event of batch) {
         if (this.stopped) throw new Error('reactor stopped');
-        if (this.handled.has(event.type)) await this.reactTo(event);
+        if (this.handled === null || this.handled.has(event.type)) await this.reactTo(event);
         done = event;
       }
     } catch (error) {

@@ -3,7 +3,7 @@ import { loadAggregate } from '../commands/load-aggregate.js';
 import { requirementDecider } from '../domain/requirement/index.js';
 import { generateTestCasesSchema, type TestCase } from '../domain/testplan/index.js';
 import type { AgentActor } from './agent-actor.js';
-import { reactorOf, type Reactor } from './reactor.js';
+import { reactorOf, type TypedReactor } from './reactor.js';
 
 const TITLE_LIMIT = 200;
 
@@ -12,7 +12,7 @@ const TITLE_LIMIT = 200;
  * of the feature's requirement (read from the event store), as the plan in `testplan-<featureId>`.
  * The plan is created once; seeing the feature again finds it there and adds nothing.
  */
-export function testingEngineerAgent(actor: AgentActor, events: EventStore): Reactor {
+export function testingEngineerAgent(actor: AgentActor, events: EventStore): TypedReactor {
   return reactorOf(actor.actor, {
     async FeatureCreated(event) {
       const { aggregateId: featureId, data: { requirementId } } = event;

@@ -21,6 +21,9 @@ import { registerCommandRoutes } from './routes/commands.js';
 import { registerProjectionRoutes } from './routes/projections.js';
 import { registerPipelineRoutes } from './routes/pipelines.js';
 import { registerDeliveryMetricsRoutes } from './routes/delivery-metrics.js';
+import { registerCiWebhookRoutes } from '../integrations/inbound/routes.js';
+import { acceptsReportBody } from '../integrations/reports/report-routes.js';
+import { registerWebhookRoutes } from '../integrations/outbound/webhook-routes.js';
 
 export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({
@@ -62,6 +65,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
   registerProjectionRoutes(app, deps);
   registerPipelineRoutes(app, deps);
   registerDeliveryMetricsRoutes(app, deps);
+  registerCiWebhookRoutes(app, deps, deps.integrations ?? {});
+  registerWebhookRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc('/openapi.json', {
@@ -134,7 +139,9 @@ const requireJsonBody: MiddlewareHandler = async (c, next) => {
       const empty = text.trim() === '';
       // Hono caches body reads as promises (its type says string): seed the cache with '{}'.
       if (empty) (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve('{}');
-      else if (!/^application\/([\w.-]+\+)?json\s*(;.*)?$/i.test(type ?? '')) return problem(415, 'the request body must be application/json');
+      else if (!/^application\/([\w.-]+\+)?json\s*(;.*)?$/i.test(type ?? '') && !acceptsReportBody(c.req.path, type)) {
+        return problem(415, 'the request body must be application/json');
+      }
     }
   }
   await next();

@@ -11,6 +11,8 @@ import type { Reactor } from '../agents/reactor.js';
 import { ReactorCheckpoints } from '../agents/reactor-checkpoints.js';
 import { ReactorRunner, type ReactorRunnerOptions } from '../agents/reactor-runner.js';
 import { testingEngineerAgent } from '../agents/testing-engineer.js';
+import { WebhookAgent } from '../integrations/outbound/webhook-agent.js';
+import type { WebhookSenderOptions } from '../integrations/outbound/webhook-sender.js';
 
 export interface AgentServiceDeps {
   events: EventStore;
@@ -27,6 +29,7 @@ export interface AgentServiceOptions {
   runner?: ReactorRunnerOptions;
   pipelineSweepIntervalMs?: number;
   clock?: () => number;
+  webhooks?: WebhookSenderOptions;
 }
 
 export interface AgentStatus {
@@ -59,6 +62,7 @@ export class AgentService {
         logger: deps.logger,
         runningPipelines: async () => (await deps.projections.collection('pipelines').find({ status: 'running' }, { limit: 1000 })).map((doc) => doc.id),
       }),
+      new WebhookAgent(deps.events, deps.readStore, options.webhooks, deps.logger),
     ];
     const checkpoints = new ReactorCheckpoints(deps.readStore);
     this.runners = reactors.map(

@@ -13,6 +13,7 @@ import { createWorkBulkheads, registerCircuitGauge } from '../resilience/index.j
 import { waitForBackends } from './wait-for-backends.js';
 import { answerClientErrors, httpServerOptions } from './http-server-limits.js';
 import type { Server } from 'node:http';
+import { inboundSettings } from '../integrations/inbound/settings.js';
 
 export interface RunningApi {
   url: string;
@@ -64,6 +65,7 @@ export async function startApi(env: Env, options: { runProjections: boolean }): 
     rateLimit: { rps: env.RATE_LIMIT_RPS, burst: env.RATE_LIMIT_BURST },
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     backends: backends.describe,
+    integrations: inboundSettings(env),
   });
   const serverOptions = httpServerOptions({ headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS });
   const server = await new Promise<ServerType>((resolve) => {

@@ -1,5 +1,6 @@
 import type { EventStore } from '../eventstore/port.js';
 import type { DomainCommand } from '../domain/decider.js';
+import { NotUndoableError } from '../domain/errors.js';
 import type { RegisteredAggregate } from './aggregate-io.js';
 import { aggregates } from './registry.js';
 import { executeCommand, type CommandResult } from './execute-command.js';
@@ -85,7 +86,10 @@ export class CommandBus {
 
   /** Undoes an earlier command: queued behind the other commands to its aggregate, like they are. */
   async undo(target: UndoTarget, context: CommandContext): Promise<CommandResult> {
-    const { module } = this.aggregate(target.aggregateType);
+    const registered = this.registered.get(target.aggregateType);
+    // Records outside the domain's aggregates (CI deliveries, webhook subscriptions) have no compensation.
+    if (!registered) throw new NotUndoableError(target.aggregateType, `${target.aggregateType} commands cannot be undone`);
+    const { module } = registered;
     const stream = streamName(module.name, target.aggregateId);
     return this.perStream.run(stream, () => undoCommand(this.events, module, target, context, this.cache));
   }

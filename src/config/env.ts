@@ -21,6 +21,9 @@ const envSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  // Inbound CI webhooks: each endpoint is off until its secret is set.
+  GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
+  GITLAB_WEBHOOK_TOKEN: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AgentActor } from '../../src/agents/agent-actor.js';
 import { testCasesFor, testingEngineerAgent } from '../../src/agents/testing-engineer.js';
-import type { Reactor } from '../../src/agents/reactor.js';
+import type { TypedReactor } from '../../src/agents/reactor.js';
 import { temporaryStores } from '../resilience/support/stores.js';
 import { ledger } from './support/ledger.js';
 
 let stores: ReturnType<typeof temporaryStores>;
 let book: ReturnType<typeof ledger>;
-let agent: Reactor;
+let agent: TypedReactor;
 beforeEach(() => {
   stores = temporaryStores();
   book = ledger(stores.events);

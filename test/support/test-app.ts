@@ -18,6 +18,7 @@ import { openBackends, type BackendOptions, type Backends } from '../../src/app/
 import { AgentService, type AgentServiceOptions } from '../../src/app/agent-service.js';
 import { createWorkBulkheads, registerCircuitGauge } from '../../src/resilience/index.js';
 import { loadEnv } from '../../src/config/env.js';
+import { inboundSettings } from '../../src/integrations/inbound/settings.js';
 
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
@@ -87,6 +88,7 @@ export async function startTestApp(envOverrides: Record<string, string> = {}, op
     rateLimit: options.rateLimit ?? { rps: 0, burst: 0 },
     bodyLimitBytes: 64 * 1024,
     backends: backends.describe,
+    integrations: inboundSettings(env),
   };
   const app = createApp(deps);
   options.routes?.(app, deps);

@@ -20,6 +20,8 @@ export interface CommandRouteSpec<Command extends DomainCommand> {
   body: ZodType;
   /** Commands without a payload accept no body at all, or `{}`. */
   bodyOptional?: boolean;
+  /** Documented media types beside JSON, each handled before this route (e.g. JUnit XML). */
+  otherBodies?: Record<string, { schema: { type: 'string' | 'object'; description: string } }>;
   summary: string;
 }
 
@@ -34,7 +36,7 @@ export function commandRoute<Command extends DomainCommand>(app: OpenAPIHono<Api
     request: {
       ...(hasId ? { params: idParam } : {}),
       headers: commandHeaders,
-      body: { required: !spec.bodyOptional, content: { 'application/json': { schema: spec.body } } },
+      body: { required: !spec.bodyOptional, content: { 'application/json': { schema: spec.body }, ...spec.otherBodies } },
     },
     responses: {
       200: { description: 'command applied', content: { 'application/json': { schema: commandResultSchema } } },

@@ -11,6 +11,7 @@ import { testplansProjection } from './testplans.js';
 import { commandsProjection } from './commands.js';
 import { pipelinesProjection } from './pipelines.js';
 import { deliveryMetricsProjection } from './delivery-metrics.js';
+import { ciDeliveriesProjection } from '../../integrations/inbound/deliveries-projection.js';
 
 const newestFirst = (field: string) => ({ fields: [[field, 1], ['id', -1]] as Array<[string, 1 | -1]> });
 
@@ -28,5 +29,6 @@ export function allProjections(): Projection[] {
     commandsProjection,
     pipelinesProjection,
     deliveryMetricsProjection,
+    ciDeliveriesProjection,
   ];
 }
