@@ -1,4 +1,8 @@
+import type { Logger } from 'pino';
 import type { Projection } from './projection.js';
+import type { LiveProjections } from './live-projections.js';
+import type { ProjectionRegistry } from './projection-registry.js';
+import { ProjectionNotWritableError } from './rebuild/rebuild-errors.js';
 import type { ProjectionWriter } from './projection-writer.js';
 import { parkedToStoredEvent, type ParkedEvents } from './projection-parking.js';
 import { DocumentReadError, UnitOfWork } from './unit-of-work.js';
@@ -40,4 +44,29 @@ export async function retryParkedEvents(parked: ParkedEvents, projection: Projec
     if (page.length < PAGE) return result;
     after = page[page.length - 1]!.position;
   }
+}
+
+export type ParkedRetryAnswer = ({ done: true } & ParkedRetryResult) | { done: false };
+
+export interface ParkedRetryDeps {
+  registry: ProjectionRegistry;
+  parked: ParkedEvents;
+  live: LiveProjections;
+  /** Projections run here: retry now; else record the request for the worker's registry poll. */
+  run: boolean;
+  logger?: Logger;
+}
+
+/** Re-applies the live generation's parked events here, between the runner's batches, or asks the worker to. */
+export async function retryParkedOf(deps: ParkedRetryDeps, projection: Projection): Promise<ParkedRetryAnswer> {
+  const name = projection.name;
+  if (!deps.run) {
+    await deps.registry.requestParkedRetry(name, new Date());
+    return { done: false };
+  }
+  const runner = deps.live.runnerOf(name);
+  if (!runner) throw new ProjectionNotWritableError(name, `version ${projection.version} is being built; retry after it is swapped in`);
+  const result = await runner.exclusive(() => retryParkedEvents(deps.parked, projection, runner.writer));
+  deps.logger?.info({ projection: name, ...result }, 'parked events retried');
+  return { done: true, ...result };
 }
