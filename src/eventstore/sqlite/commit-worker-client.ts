@@ -53,6 +53,8 @@ export class CommitWorker {
     const worker = this.worker;
     if (!worker) return;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    // Held until it has exited: otherwise a process with nothing else to do would quit mid-close.
+    worker.ref();
     if (this.inFlight) await worker.terminate();
     else worker.postMessage('close');
     await exited;
