@@ -74,7 +74,7 @@ function measureInChild(input: MeasureInput): Promise<RebuildRow> {
 function printRow(store: string, row: RebuildRow): void {
   console.log(`\n${store}: ${row.events.toLocaleString('en')} events through ${row.projections} projections`);
   console.log(`  raw read of the log   ${row.rawRead.eventsPerSecond.toLocaleString('en').padStart(10)} events/s  (${row.rawRead.seconds} s)`);
-  console.log(`  rebuild, swap incl.   ${row.rebuild.eventsPerSecond.toLocaleString('en').padStart(10)} events/s  (${row.rebuild.seconds} s)   ratio ${row.ratio}`);
+  console.log(`  rebuild, swap incl.   ${row.rebuild.eventsPerSecond.toLocaleString('en').padStart(10)} events/s  (${row.rebuild.seconds} s, ${row.rebuild.cpuSeconds} s CPU)   ratio ${row.ratio}`);
   console.log(`  RSS                   ${row.rssMb.beforeRebuild} MB before, peak ${row.rssMb.peakDuringRebuild} MB; at ${Object.entries(row.rssMb.atProgress).map(([at, rss]) => `${at}: ${rss}`).join(', ')} MB`);
   const slowest = Object.entries(row.timings.projections).sort((a, b) => b[1] - a[1]);
   console.log(`  time per projection   ${slowest.map(([name, seconds]) => `${name} ${seconds} s`).join(', ')}; indexes ${row.timings.indexing} s`);
