@@ -7,7 +7,7 @@ const HASHES = 4;
  * Documents a rebuild keeps as it wrote them: the ones it touches again (a build, an environment,
  * a feature) were mostly written recently, so this spares reading back nearly all of them.
  */
-const REMEMBERED_IN_A_REBUILD = 20_000;
+const REMEMBERED_IN_A_REBUILD = 5_000;
 
 /**
  * The documents a build from an empty generation has written, as a fixed-size Bloom filter: a
