@@ -22,8 +22,9 @@ describe('sqlite event store commit worker', () => {
   beforeEach(async () => {
     directory = await mkdtemp(join(tmpdir(), 'agent-ledger-commit-worker-'));
     file = join(directory, 'events.sqlite');
-    worker = new CommitWorker(file);
-    store = new SqliteEventStore(openEventDatabase(file), worker);
+    const db = openEventDatabase(file);
+    worker = new CommitWorker(file, db);
+    store = new SqliteEventStore(db, worker);
   });
 
   afterEach(async () => {
@@ -31,7 +32,19 @@ describe('sqlite event store commit worker', () => {
     await rm(directory, { recursive: true, force: true });
   });
 
-  it('given an append in flight, when the worker dies, then it fails as unavailable and the next append commits on a new worker', async () => {
+  it('given appends right after opening, before the worker has loaded, then they commit without waiting for it', async () => {
+    const stream = `feature-${ulid()}`;
+
+    const results = await Promise.all([store.append(stream, [anEvent()], 'no_stream'), store.append(stream, [anEvent()], 0)]);
+
+    expect(results.map((result) => result.nextRevision)).toEqual([0, 1]);
+    await worker.whenReady();
+    expect((await store.append(stream, [anEvent()], 1)).nextRevision).toBe(2);
+    expect((await store.readStream(stream)).map((event) => event.revision)).toEqual([0, 1, 2]);
+  });
+
+  it('given an append in flight, when the worker dies, then it fails as unavailable, the next appends commit, and a new worker takes over', async () => {
+    await worker.whenReady();
     await store.append(`feature-${ulid()}`, [anEvent()], 'no_stream');
 
     const inFlight = store.append(`feature-${ulid()}`, [anEvent()], 'no_stream');
@@ -46,10 +59,13 @@ describe('sqlite event store commit worker', () => {
     expect((await store.readStream(stream)).map((event) => event.revision)).toEqual([0, 1]);
     const positions = log.map((event) => event.position);
     expect(positions[positions.length - 1]! - positions[0]! + 1n).toBe(BigInt(positions.length));
+    await worker.whenReady();
+    expect((await store.append(stream, [anEvent()], 1)).nextRevision).toBe(2);
   });
 
   it('given a worker that dies every time, then appends keep failing as unavailable and it stops being restarted', async () => {
     for (let attempt = 0; attempt < 3; attempt++) {
+      await worker.whenReady();
       const append = store.append(`feature-${ulid()}`, [anEvent()], 'no_stream');
       await new Promise((resolve) => setImmediate(resolve));
       await worker.terminate();

@@ -40,6 +40,9 @@ export type CommitReply =
   | { id: number; committed: true; outcomes: AppendOutcome[] }
   | { id: number; committed: false; failure: CommitFailure };
 
+/** The worker's first message: the file is open and it takes batches from now on. */
+export const WORKER_READY = 'ready';
+
 export interface CommitWorkerData {
   file: string;
 }

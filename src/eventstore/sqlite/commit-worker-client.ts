@@ -2,9 +2,12 @@
 // and settles each batch with the worker's answer. When the thread dies, whatever it had not
 // answered fails as unavailable (it may or may not have committed, as with a lost connection,
 // but it is never reported as stored when it is not), and the next batch starts a new thread.
+// Until a thread has loaded and opened the file (a fraction of a second), batches are committed
+// on this thread's connection by the same transaction, so the first appends do not wait for it.
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import type { AppendOutcome, AppendRequest, CommitReply, CommitWorkerData } from './commit-protocol.js';
+import { type AppendOutcome, type AppendRequest, type CommitReply, type CommitWorkerData, WORKER_READY } from './commit-protocol.js';
+import { type CommitBatch, prepareCommitBatch } from './commit-transaction.js';
 import { toEventStoreError, unavailable } from './sqlite-errors.js';
 
 const WORKER_ENTRY = new URL('./commit-worker-entry.mjs', import.meta.url);
@@ -19,15 +22,29 @@ interface InFlight {
 
 export class CommitWorker {
   private worker: Worker | null = null;
+  /** Settles once the current thread takes batches; `ready` is true from then on. */
+  private started: Promise<void> = Promise.resolve();
+  private ready = false;
+  private readonly commitHere: CommitBatch;
   private inFlight: InFlight | null = null;
   private nextId = 1;
   private consecutiveCrashes = 0;
   private lastCrash: unknown = null;
   private closed = false;
 
-  constructor(private readonly file: string) {
-    // Started now so that the first append does not wait for the thread to load.
+  constructor(
+    private readonly file: string,
+    /** This thread's connection to the same file, for the batches committed before the thread is ready. */
+    db: Database.Database,
+  ) {
+    this.commitHere = prepareCommitBatch(db);
     this.running();
+  }
+
+  /** Resolves once a thread takes batches (starting one if none is running). */
+  whenReady(): Promise<void> {
+    this.running();
+    return this.started;
   }
 
   /** Commits one batch in one durable transaction; resolves once it is durable. */
@@ -38,6 +55,7 @@ export class CommitWorker {
       return Promise.reject(unavailable(`the commit worker keeps failing: ${describe(this.lastCrash)}`, this.lastCrash));
     }
     const worker = this.running();
+    if (!this.ready) return this.commitOnThisThread(batch, recordedAt);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.inFlight = { id, resolve, reject };
@@ -70,11 +88,28 @@ export class CommitWorker {
     const workerData: CommitWorkerData = { file: this.file };
     const worker = new Worker(WORKER_ENTRY, { workerData });
     worker.unref();
-    worker.on('message', (reply: CommitReply) => this.answered(reply));
+    this.ready = false;
+    this.started = new Promise<void>((resolve, reject) => {
+      worker.on('message', (message: CommitReply | typeof WORKER_READY) => {
+        if (message !== WORKER_READY) return this.answered(message);
+        if (this.worker === worker) this.ready = true;
+        resolve();
+      });
+      worker.once('exit', () => reject(unavailable('the commit worker stopped before it was ready')));
+    });
+    this.started.catch(() => {});
     worker.on('error', (error) => this.stopped(worker, error));
     worker.on('exit', (code) => this.stopped(worker, new Error(`the commit worker exited with code ${code}`)));
     this.worker = worker;
     return worker;
+  }
+
+  private commitOnThisThread(batch: AppendRequest[], recordedAt: string): Promise<AppendOutcome[]> {
+    try {
+      return Promise.resolve(this.commitHere(batch, recordedAt));
+    } catch (error) {
+      return Promise.reject(toEventStoreError(error));
+    }
   }
 
   private answered(reply: CommitReply): void {
@@ -90,6 +125,7 @@ export class CommitWorker {
   private stopped(worker: Worker, cause: unknown): void {
     if (this.worker !== worker) return;
     this.worker = null;
+    this.ready = false;
     const inFlight = this.inFlight;
     this.inFlight = null;
     if (this.closed && !inFlight) return;

@@ -3,7 +3,7 @@
 // batch only after COMMIT has returned, that is after the WAL is synced (synchronous = FULL).
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import type { CommitReply, CommitRequest, CommitWorkerData } from './commit-protocol.js';
+import { type CommitReply, type CommitRequest, type CommitWorkerData, WORKER_READY } from './commit-protocol.js';
 import { prepareCommitBatch } from './commit-transaction.js';
 import { openEventDatabase } from './schema.js';
 
@@ -34,3 +34,4 @@ port.on('message', (message: CommitRequest | 'close') => {
   }
   port.postMessage(reply);
 });
+port.postMessage(WORKER_READY);

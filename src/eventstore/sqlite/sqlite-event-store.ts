@@ -198,5 +198,5 @@ export function openSqliteEventStore(options: { file: string }): SqliteEventStor
     const reason = error instanceof Error ? error.message : String(error);
     throw unavailable(`cannot open ${options.file}: ${reason}`, error);
   }
-  return new SqliteEventStore(db, new CommitWorker(options.file));
+  return new SqliteEventStore(db, new CommitWorker(options.file, db));
 }
