@@ -6,7 +6,7 @@
 // Prints a table, then one JSON line: {"benchmark":"projection-rebuild", ...}.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -15,7 +15,7 @@ import { appendDeliveryLog } from './rebuild-log.js';
 import { startMongoForBench } from './rebuild-ferretdb.js';
 import { rebuildRowSchema, type MeasureInput, type RebuildRow } from './rebuild-measure.js';
 
-const TARGETS = { eventsPerSecond: 100_000, ratio: 0.2, peakRssMb: 300 };
+const TARGETS = { eventsPerSecond: 100_000, ratio: 0.3, peakRssMb: 300, mongoEventsPerSecond: 2_000 };
 
 const optionsSchema = z.object({
   events: z.coerce.number().int().positive().default(1_000_000),
@@ -74,7 +74,7 @@ function measureInChild(input: MeasureInput): Promise<RebuildRow> {
 function printRow(store: string, row: RebuildRow): void {
   console.log(`\n${store}: ${row.events.toLocaleString('en')} events through ${row.projections} projections`);
   console.log(`  raw read of the log   ${row.rawRead.eventsPerSecond.toLocaleString('en').padStart(10)} events/s  (${row.rawRead.seconds} s)`);
-  console.log(`  rebuild, swap incl.   ${row.rebuild.eventsPerSecond.toLocaleString('en').padStart(10)} events/s  (${row.rebuild.seconds} s)   ratio ${row.ratio}`);
+  console.log(`  rebuild, swap incl.   ${row.rebuild.eventsPerSecond.toLocaleString('en').padStart(10)} events/s  (${row.rebuild.seconds} s, ${row.rebuild.cpuSeconds} s CPU)   ratio ${row.ratio}`);
   console.log(`  RSS                   ${row.rssMb.beforeRebuild} MB before, peak ${row.rssMb.peakDuringRebuild} MB; at ${Object.entries(row.rssMb.atProgress).map(([at, rss]) => `${at}: ${rss}`).join(', ')} MB`);
   const slowest = Object.entries(row.timings.projections).sort((a, b) => b[1] - a[1]);
   console.log(`  time per projection   ${slowest.map(([name, seconds]) => `${name} ${seconds} s`).join(', ')}; indexes ${row.timings.indexing} s`);
@@ -114,11 +114,17 @@ if (mongo) {
 }
 
 const embedded = rows[0]!.row;
+const mongoRow = mongo ? rows.at(-1)!.row : null;
 const met = {
   eventsPerSecond: embedded.rebuild.eventsPerSecond >= TARGETS.eventsPerSecond,
   ratio: embedded.ratio >= TARGETS.ratio,
   peakRssMb: embedded.rssMb.peakDuringRebuild <= TARGETS.peakRssMb,
+  mongoEventsPerSecond: mongoRow ? mongoRow.rebuild.eventsPerSecond >= TARGETS.mongoEventsPerSecond : null,
 };
-console.log(`\ntargets on the embedded stores: >= ${TARGETS.eventsPerSecond.toLocaleString('en')} events/s ${met.eventsPerSecond ? 'met' : 'NOT met'}, ratio >= ${TARGETS.ratio} ${met.ratio ? 'met' : 'NOT met'}, peak RSS <= ${TARGETS.peakRssMb} MB ${met.peakRssMb ? 'met' : 'NOT met'}`);
-console.log(JSON.stringify({ benchmark: 'projection-rebuild', rows: rows.map(({ store, row }) => ({ store, ...row })), targets: TARGETS, met }));
+const verdict = (value: boolean | null) => (value === null ? 'not measured' : value ? 'met' : 'NOT met');
+const loadAverage = loadavg().map((load) => Math.round(load * 100) / 100);
+console.log(`\ntargets on the embedded stores: >= ${TARGETS.eventsPerSecond.toLocaleString('en')} events/s ${verdict(met.eventsPerSecond)}, ratio >= ${TARGETS.ratio} ${verdict(met.ratio)}, peak RSS <= ${TARGETS.peakRssMb} MB ${verdict(met.peakRssMb)}`);
+console.log(`target on MongoDB: >= ${TARGETS.mongoEventsPerSecond.toLocaleString('en')} events/s ${verdict(met.mongoEventsPerSecond)}`);
+console.log(`load average: ${loadAverage.join(' ')} (the rates move with what else runs on the machine; the ratio much less)`);
+console.log(JSON.stringify({ benchmark: 'projection-rebuild', rows: rows.map(({ store, row }) => ({ store, ...row })), targets: TARGETS, met, loadAverage }));
 if (!options['data-dir']) rmSync(dataDir, { recursive: true, force: true });

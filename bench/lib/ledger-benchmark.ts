@@ -12,6 +12,8 @@ export interface LedgerBenchmark {
   /** Null when BENCH_WARMUP_SECONDS is 0. Its figures are not the measurement, only checked. */
   warmup: LoadFigures | null;
   load: LoadFigures;
+  /** The same commands from one connection: the latency of a command with nothing queued. Null when skipped. */
+  single: LoadFigures | null;
 }
 
 /** Feature commands over HTTP against the API on the embedded stores in `dataDir`. */
@@ -44,7 +46,12 @@ export async function benchmarkLedger(settings: BenchSettings, dataDir: string, 
     }
     log(`(a) ledger: ${connections} connections for ${settings.BENCH_SECONDS} s`);
     const load = await runLoad(server.url, { connections, seconds: settings.BENCH_SECONDS }, request, server.cpuSeconds);
-    return { seededFeatures: seeded.featureIds.length, warmup, load };
+    let single: LoadFigures | null = null;
+    if (settings.BENCH_SINGLE_SECONDS > 0) {
+      log(`(a) ledger: 1 connection for ${settings.BENCH_SINGLE_SECONDS} s`);
+      single = await runLoad(server.url, { connections: 1, seconds: settings.BENCH_SINGLE_SECONDS }, request, server.cpuSeconds);
+    }
+    return { seededFeatures: seeded.featureIds.length, warmup, load, single };
   } finally {
     await server.stop();
   }

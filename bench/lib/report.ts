@@ -12,6 +12,13 @@ export function formatReport(summary: BenchSummary): string {
     ['(a) ledger feature commands', `${integer(ledger.commandsPerSecond)} cmd/s`, ms(ledger.p50Ms), ms(ledger.p99Ms), integer(ledger.responses), integer(ledger.non2xx), integer(ledger.errors)],
     ['(b) bare Hono JSON POST', `${integer(bareHono.requestsPerSecond)} req/s`, ms(bareHono.p50Ms), ms(bareHono.p99Ms), integer(bareHono.responses), integer(bareHono.non2xx), integer(bareHono.errors)],
   ];
+  const single = summary.singleConnection;
+  if (single) {
+    rows.push(
+      ['(a) ledger, 1 connection', `${integer(single.ledger.commandsPerSecond)} cmd/s`, ms(single.ledger.p50Ms), ms(single.ledger.p99Ms), '', '', ''],
+      ['(b) bare Hono, 1 connection', `${integer(single.bareHono.requestsPerSecond)} req/s`, ms(single.bareHono.p50Ms), ms(single.bareHono.p99Ms), '', '', ''],
+    );
+  }
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   const table = rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('   '));
 
@@ -25,6 +32,10 @@ export function formatReport(summary: BenchSummary): string {
     ...table,
     '',
     `ratio a/b: ${summary.ratio.toFixed(3)} (goal >= ${summary.ratioGoal}): ${ratioVerdict}`,
+    ...(single
+      ? [`p99 at 1 connection: ${ms(single.ledger.p99Ms)} (bare Hono ${ms(single.bareHono.p99Ms)}; goal <= ${single.p99GoalMs} ms): ${single.met ? 'meets the goal' : '!!! ABOVE THE GOAL !!!'}`]
+      : []),
+    `load average: ${summary.loadAverage.join(' ')} (figures move with what else runs on the machine)`,
     ...(summary.cpuRatio === null
       ? []
       : [

@@ -8,6 +8,8 @@ const settingsSchema = z.object({
   BENCH_FEATURES: z.coerce.number().int().positive().default(200),
   /** Share of the load that creates features; the rest updates the seeded ones. */
   BENCH_CREATE_SHARE: z.coerce.number().min(0).max(1).default(0.1),
+  /** Length of the one-connection run that measures latency with nothing queued (0 skips it). */
+  BENCH_SINGLE_SECONDS: z.coerce.number().min(0).default(5),
 });
 
 export type BenchSettings = z.infer<typeof settingsSchema>;

@@ -1,9 +1,13 @@
+import { loadavg } from 'node:os';
 import type { BenchSettings } from './settings.js';
+import type { BareHonoBenchmark } from './bare-hono-benchmark.js';
 import type { LedgerBenchmark } from './ledger-benchmark.js';
 import type { LoadFigures } from './load.js';
 import type { ReplayFigures } from './replay.js';
 
 export const RATIO_GOAL = 0.2;
+/** A command's p99 from one connection, in milliseconds. */
+export const SINGLE_CONNECTION_P99_GOAL_MS = 5;
 
 export interface BenchSummary {
   settings: { seconds: number; warmupSeconds: number; connections: number; features: number; createShare: number };
@@ -18,6 +22,15 @@ export interface BenchSummary {
    */
   cpuRatio: number | null;
   ratioGoal: number;
+  /** One connection: the ledger's and bare Hono's latencies side by side; null when skipped. */
+  singleConnection: {
+    ledger: { commandsPerSecond: number; p50Ms: number; p99Ms: number };
+    bareHono: { requestsPerSecond: number; p50Ms: number; p99Ms: number };
+    p99GoalMs: number;
+    met: boolean;
+  } | null;
+  /** The machine's load average when the figures were taken (1, 5, 15 minutes). */
+  loadAverage: number[];
   replay: ReplayFigures & {
     /** Features the clients saw created (seeded, and 201s during the loads). */
     acknowledgedFeatures: number;
@@ -26,7 +39,8 @@ export interface BenchSummary {
   problems: string[];
 }
 
-export function summarize(settings: BenchSettings, ledger: LedgerBenchmark, bareHono: LoadFigures, replay: ReplayFigures): BenchSummary {
+export function summarize(settings: BenchSettings, ledger: LedgerBenchmark, bare: BareHonoBenchmark, replay: ReplayFigures): BenchSummary {
+  const bareHono = bare.load;
   const created = (figures: LoadFigures | null) => figures?.statusCodes['201'] ?? 0;
   const acknowledgedFeatures = ledger.seededFeatures + created(ledger.warmup) + created(ledger.load);
   return {
@@ -42,8 +56,18 @@ export function summarize(settings: BenchSettings, ledger: LedgerBenchmark, bare
     ratio: bareHono.okPerSecond > 0 ? ledger.load.okPerSecond / bareHono.okPerSecond : 0,
     cpuRatio: cpuRatio(ledger.load.serverCpuMsPerOk, bareHono.serverCpuMsPerOk),
     ratioGoal: RATIO_GOAL,
+    singleConnection:
+      ledger.single && bare.single
+        ? {
+            ledger: { commandsPerSecond: ledger.single.okPerSecond, p50Ms: ledger.single.p50Ms, p99Ms: ledger.single.p99Ms },
+            bareHono: { requestsPerSecond: bare.single.okPerSecond, p50Ms: bare.single.p50Ms, p99Ms: bare.single.p99Ms },
+            p99GoalMs: SINGLE_CONNECTION_P99_GOAL_MS,
+            met: ledger.single.p99Ms <= SINGLE_CONNECTION_P99_GOAL_MS,
+          }
+        : null,
+    loadAverage: loadavg().map((load) => Math.round(load * 100) / 100),
     replay: { ...replay, acknowledgedFeatures },
-    problems: findProblems(ledger, bareHono, replay, acknowledgedFeatures),
+    problems: findProblems(ledger, bare, replay, acknowledgedFeatures),
   };
 }
 
@@ -57,7 +81,7 @@ function withoutRate(figures: LoadFigures): Omit<LoadFigures, 'okPerSecond'> {
   return rest;
 }
 
-function findProblems(ledger: LedgerBenchmark, bareHono: LoadFigures, replay: ReplayFigures, acknowledgedFeatures: number): string[] {
+function findProblems(ledger: LedgerBenchmark, bare: BareHonoBenchmark, replay: ReplayFigures, acknowledgedFeatures: number): string[] {
   const problems: string[] = [];
   const checkLoad = (name: string, figures: LoadFigures | null) => {
     if (!figures) return;
@@ -67,7 +91,9 @@ function findProblems(ledger: LedgerBenchmark, bareHono: LoadFigures, replay: Re
   };
   checkLoad('(a) ledger warm-up', ledger.warmup);
   checkLoad('(a) ledger', ledger.load);
-  checkLoad('(b) bare Hono', bareHono);
+  checkLoad('(a) ledger, 1 connection', ledger.single);
+  checkLoad('(b) bare Hono', bare.load);
+  checkLoad('(b) bare Hono, 1 connection', bare.single);
   if (!replay.caughtUp) problems.push('(c) replay: not every projection reached the head of the log in time');
   if (replay.parked > 0) problems.push(`(c) replay: ${replay.parked} events parked`);
   // The load stops with requests in flight: the server may create features no client saw

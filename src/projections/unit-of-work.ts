@@ -7,13 +7,18 @@ import type { Projection, ProjectionContext } from './projection.js';
 export const APPLIED_POSITION = '_position';
 
 /**
- * What a build from an empty generation has written (see KnownDocuments): a document it never
- * wrote does not exist, so a batch need not ask the store for it.
+ * What a writer that starts from empty collections knows without asking the store (see
+ * KnownDocuments): which documents surely do not exist, and what it last wrote itself.
  */
 export interface WrittenDocuments {
   /** True only when the document was surely never written; false when it may have been. */
   neverWritten(collection: string, id: string): boolean;
+  /** Called before the document is written: from then on it may exist. */
   noteWritten(collection: string, id: string): void;
+  /** The document as this writer stored it (null: deleted), or undefined when it does not hold it. */
+  recall?(collection: string, id: string): Doc | null | undefined;
+  /** Called once the documents are stored: what recall answers for them from now on. */
+  remember?(collection: string, docs: Map<string, Doc | null>): void;
 }
 
 export interface UnitOfWorkOptions {
@@ -37,6 +42,8 @@ interface CollectionBuffer {
   store: ReadCollection;
   docs: Map<string, Doc | null>;
   dirty: Set<string>;
+  /** Documents known not to be stored: written with a plain insert (or not at all when deleted). */
+  absent: Set<string>;
 }
 
 interface Change {
@@ -90,12 +97,17 @@ export class UnitOfWork {
     for (const [logical, buffer] of this.buffers) {
       if (buffer.dirty.size === 0) continue;
       const ops: BulkOp[] = [];
+      const written = new Map<string, Doc | null>();
       for (const id of buffer.dirty) {
-        const doc = buffer.docs.get(id);
-        ops.push(doc ? { put: doc } : { delete: id });
+        const doc = buffer.docs.get(id) ?? null;
+        const absent = buffer.absent.has(id);
+        written.set(id, doc);
+        if (doc) ops.push(absent ? { insert: doc } : { put: doc });
+        else if (!absent) ops.push({ delete: id });
         if (doc) this.options.written?.noteWritten(logical, id);
       }
-      await buffer.store.bulk(ops);
+      if (ops.length > 0) await buffer.store.bulk(ops);
+      this.options.written?.remember?.(logical, written);
     }
     this.buffers.clear();
   }
@@ -105,8 +117,16 @@ export class UnitOfWork {
     const cached = buffer.docs.get(id);
     if (cached !== undefined) return cached;
     if (buffer.docs.has(id)) return null;
+    const written = this.options.written;
     let doc: Doc | null = null;
-    if (!this.options.written?.neverWritten(logical, id)) {
+    const recalled = written?.recall?.(logical, id);
+    if (recalled !== undefined) {
+      // Written by this writer: no need to read back what it knows it stored.
+      doc = recalled;
+      if (doc === null) buffer.absent.add(id);
+    } else if (written?.neverWritten(logical, id)) {
+      buffer.absent.add(id);
+    } else {
       try {
         doc = await buffer.store.get(id);
       } catch (error) {
@@ -129,7 +149,7 @@ export class UnitOfWork {
 
   private buffer(logical: string): CollectionBuffer {
     let buffer = this.buffers.get(logical);
-    if (!buffer) this.buffers.set(logical, (buffer = { store: this.resolve(logical), docs: new Map(), dirty: new Set() }));
+    if (!buffer) this.buffers.set(logical, (buffer = { store: this.resolve(logical), docs: new Map(), dirty: new Set(), absent: new Set() }));
     return buffer;
   }
 

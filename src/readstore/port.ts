@@ -28,7 +28,11 @@ export interface IndexSpec {
   unique?: boolean;
 }
 
-export type BulkOp = { put: Doc } | { delete: string };
+/**
+ * `insert` is for a document its writer knows is not stored yet (a rebuild's new generation):
+ * nothing is looked up or replaced, and an id that is already there fails the bulk.
+ */
+export type BulkOp = { put: Doc } | { insert: Doc } | { delete: string };
 
 export interface FindOptions {
   sort?: Sort;
@@ -45,7 +49,10 @@ export interface ReadCollection {
   /** Applies update operators to the document `id`; with upsert, creates it when missing. */
   update(id: string, update: Update, options?: { upsert?: boolean }): Promise<{ matched: boolean }>;
   delete(id: string): Promise<void>;
-  /** Applies the operations in order; the embedded adapter makes them atomic. */
+  /**
+   * Applies the operations in order (on MongoDB, unordered when no id appears twice: no
+   * operation can then depend on another); the embedded adapter makes them atomic.
+   */
   bulk(ops: BulkOp[]): Promise<void>;
 }
 

@@ -561,6 +561,26 @@ export function readStoreContract(adapterName: string, open: () => Promise<ReadS
         ]);
       });
 
+      it('inserts documents that are not stored yet, beside puts and deletes', async () => {
+        const collection = await collectionWith([{ id: 'old', version: 1 }]);
+
+        await collection.bulk([{ insert: { id: 'new', version: 1 } }, { put: { id: 'old', version: 2 } }, { insert: { id: 'other', nested: { a: [1, 2] } } }]);
+
+        expect(await collection.find({}, { sort: [['id', 1]] })).toEqual([
+          { id: 'new', version: 1 },
+          { id: 'old', version: 2 },
+          { id: 'other', nested: { a: [1, 2] } },
+        ]);
+      });
+
+      it('rejects an insert of an id that is already stored, and keeps the stored document', async () => {
+        const collection = await collectionWith([{ id: 'taken', version: 1 }]);
+
+        await expect(collection.bulk([{ insert: { id: 'taken', version: 2 } }])).rejects.toThrow();
+
+        expect(await collection.get('taken')).toEqual({ id: 'taken', version: 1 });
+      });
+
       it('does nothing with no operations', async () => {
         const collection = await collectionWith([{ id: 'a' }]);
 

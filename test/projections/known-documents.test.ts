@@ -17,6 +17,24 @@ describe('known documents (the rebuild Bloom filter)', () => {
     expect(falsePositives).toBeLessThan(20);
   });
 
+  it('recalls the documents written last as written, deletions as null, and forgets the least recently used', () => {
+    const known = new KnownDocuments(2 ** 16, 2);
+    known.remember('builds', new Map([['a', { id: 'a', n: 1 }], ['b', null]]));
+    expect(known.recall('builds', 'a')).toEqual({ id: 'a', n: 1 });
+    known.remember('builds', new Map([['c', { id: 'c', n: 3 }]]));
+
+    expect(known.recall('builds', 'b')).toBeUndefined();
+    expect(known.recall('builds', 'a')).toEqual({ id: 'a', n: 1 });
+    expect(known.recall('builds', 'c')).toEqual({ id: 'c', n: 3 });
+    expect(known.recall('features', 'a')).toBeUndefined();
+  });
+
+  it('remembers nothing unless asked to', () => {
+    const known = new KnownDocuments(2 ** 16);
+    known.remember('builds', new Map([['a', { id: 'a' }]]));
+    expect(known.recall('builds', 'a')).toBeUndefined();
+  });
+
   it('refuses a size that is not a power of two', () => {
     expect(() => new KnownDocuments(1000)).toThrow(RangeError);
   });

@@ -104,6 +104,43 @@ describe('unit of work', () => {
     expect((await store.collection('counter_counts').get('a'))?.count).toBe(2);
   });
 
+  it('with an oracle that remembers what it wrote, nothing is read back and new documents are inserted, not upserted', async () => {
+    const spy = spying(store);
+    const bulks: string[][] = [];
+    const recording = (name: string): ReadCollection => {
+      const inner = spy.collection(name);
+      return { ...inner, bulk: (ops) => (bulks.push(ops.map((op) => Object.keys(op)[0]!)), inner.bulk(ops)) };
+    };
+    const known = new KnownDocuments(2 ** 16, 100);
+    const projection = countingProjection();
+    const first = new UnitOfWork(recording, { written: known });
+    await first.apply(projection, event(1, 1, 'a-1'));
+    await first.flush();
+    const second = new UnitOfWork(recording, { written: known });
+    await second.apply(projection, event(2, 2, 'a-2'));
+    await second.apply(projection, event(3, 3, 'b-3'));
+    await second.flush();
+
+    expect(spy.calls.get).toBe(0);
+    expect(bulks).toEqual([['insert'], ['put', 'insert']]);
+    expect((await store.collection('counter_counts').get('a'))?.count).toBe(2);
+    expect((await store.collection('counter_counts').get('b'))?.count).toBe(1);
+  });
+
+  it('when a bulk fails, the oracle does not remember it, so a replay reads the stored state', async () => {
+    const known = new KnownDocuments(2 ** 16, 100);
+    const projection = countingProjection();
+    const first = new UnitOfWork((name) => store.collection(name), { written: known });
+    await first.apply(projection, event(1, 1, 'a-1'));
+    await first.flush();
+    const broken = (name: string): ReadCollection => ({ ...store.collection(name), bulk: () => Promise.reject(new Error('disk full')) });
+    const failing = new UnitOfWork(broken, { written: known });
+    await failing.apply(projection, event(2, 2, 'a-2'));
+    await expect(failing.flush()).rejects.toThrow('disk full');
+
+    expect(known.recall('counter_counts', 'a')).toMatchObject({ count: 1 });
+  });
+
   it('a read store failure under a handler is reported as such, not as the handler failing', async () => {
     const failing = (): ReadCollection => ({ ...store.collection('x'), get: () => Promise.reject(new Error('disk gone')) });
     const unit = new UnitOfWork(failing);

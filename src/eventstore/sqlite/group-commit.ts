@@ -1,30 +1,16 @@
-// Group commit: a durable commit costs one fsync whatever its size, so appends queued within
-// the same turn of the event loop share one BEGIN IMMEDIATE transaction. Each append is
-// checked in queue order inside it (a later append sees an earlier one's events) and only
-// the appends that fail are rejected; every promise settles after COMMIT.
-import Database from 'better-sqlite3';
-import { type AppendResult, type ExpectedRevision, WrongExpectedRevisionError } from '../port.js';
-import { categoryOf, type EventRow } from './event-rows.js';
-import { checkExpectedRevision } from './expected-revision.js';
-import { toEventStoreError } from './sqlite-errors.js';
+// Group commit: a durable commit costs one fsync whatever its size, so appends queued while the
+// previous transaction is being committed (or within the same turn of the event loop) share the
+// next one. The commit worker runs that transaction off the main thread; this side only queues,
+// sends one batch at a time and settles every append once its transaction is durable.
+import { type AppendResult, WrongExpectedRevisionError } from '../port.js';
+import type { AppendOutcome, AppendRequest } from './commit-protocol.js';
+import type { CommitWorker } from './commit-worker-client.js';
+import type { EventRow } from './event-rows.js';
 
-/** Bounds how long one transaction holds the write lock (and blocks the event loop). */
+export type { AppendRequest, SerializedEvent } from './commit-protocol.js';
+
+/** Bounds how long one transaction holds the file's write lock (other processes wait for it). */
 const MAX_APPENDS_PER_TRANSACTION = 1_000;
-
-export interface SerializedEvent {
-  id: string;
-  type: string;
-  /** JSON text. */
-  data: string;
-  /** JSON text. */
-  metadata: string;
-}
-
-export interface AppendRequest {
-  streamName: string;
-  expected: ExpectedRevision;
-  events: SerializedEvent[];
-}
 
 /** An event id is already in the log (ids are unique across all streams). */
 export class DuplicateEventIdError extends Error {
@@ -37,8 +23,6 @@ export class DuplicateEventIdError extends Error {
   }
 }
 
-type Outcome = { ok: true; result: AppendResult; rows: EventRow[] } | { ok: false; error: unknown };
-
 interface QueuedAppend {
   request: AppendRequest;
   resolve(result: AppendResult): void;
@@ -48,62 +32,14 @@ interface QueuedAppend {
 export class GroupCommitWriter {
   private readonly queue: QueuedAppend[] = [];
   private scheduledFlush: NodeJS.Immediate | null = null;
+  private flushing: Promise<void> | null = null;
   private transactions = 0;
-  private readonly appendOne: Database.Transaction<(request: AppendRequest, recordedAt: string) => EventRow[]>;
-  private readonly commitBatch: Database.Transaction<(batch: AppendRequest[], recordedAt: string) => Outcome[]>;
 
   constructor(
-    db: Database.Database,
+    private readonly worker: CommitWorker,
     /** Called after each commit with the rows it added, in position order. */
     private readonly onCommitted: (rows: EventRow[]) => void,
-  ) {
-    const lastRevision = db.prepare<[string], { revision: number | null }>(
-      'SELECT MAX(revision) AS revision FROM events WHERE stream_name = ?',
-    );
-    const insert = db
-      .prepare(
-        `INSERT INTO events (stream_name, revision, category, id, type, data, metadata, recorded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .safeIntegers(true);
-
-    // Called inside commitBatch, better-sqlite3 runs this in a savepoint, so a failing append
-    // is rolled back alone. The revision is re-read under the write lock rather than cached,
-    // which keeps the check right when another process writes the same file.
-    this.appendOne = db.transaction((request: AppendRequest, recordedAt: string): EventRow[] => {
-      const current = lastRevision.get(request.streamName)?.revision ?? null;
-      checkExpectedRevision(request.streamName, request.expected, current);
-      const category = categoryOf(request.streamName);
-      let revision = current ?? -1;
-      return request.events.map((event) => {
-        revision++;
-        const { lastInsertRowid } = insert.run(
-          request.streamName,
-          revision,
-          category,
-          event.id,
-          event.type,
-          event.data,
-          event.metadata,
-          recordedAt,
-        );
-        return {
-          position: BigInt(lastInsertRowid),
-          stream_name: request.streamName,
-          revision: BigInt(revision),
-          id: event.id,
-          type: event.type,
-          data: event.data,
-          metadata: event.metadata,
-          recorded_at: recordedAt,
-        };
-      });
-    });
-
-    this.commitBatch = db.transaction((batch: AppendRequest[], recordedAt: string) =>
-      batch.map((request) => this.attempt(request, recordedAt)),
-    );
-  }
+  ) {}
 
   /** Number of committed transactions, to observe how well appends are grouped. */
   get committedTransactions(): number {
@@ -113,65 +49,72 @@ export class GroupCommitWriter {
   enqueue(request: AppendRequest): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
       this.queue.push({ request, resolve, reject });
-      this.scheduledFlush ??= setImmediate(() => this.flush());
+      if (!this.flushing) this.scheduledFlush ??= setImmediate(() => this.startFlushing());
     });
   }
 
-  /** Commits everything queued, now. */
-  drain(): void {
-    while (this.queue.length > 0) this.flush();
+  /** Resolves once everything queued so far is committed (or failed). */
+  async drain(): Promise<void> {
+    if (this.scheduledFlush) this.startFlushing();
+    while (this.flushing) await this.flushing;
   }
 
-  private flush(): void {
+  private startFlushing(): void {
     if (this.scheduledFlush) clearImmediate(this.scheduledFlush);
     this.scheduledFlush = null;
-    const batch = this.queue.splice(0, MAX_APPENDS_PER_TRANSACTION);
-    if (this.queue.length > 0) this.scheduledFlush = setImmediate(() => this.flush());
-    if (batch.length === 0) return;
+    if (this.flushing) return;
+    this.flushing = this.flushAll().finally(() => {
+      this.flushing = null;
+      // Appends queued while the last batch was settling found a flush still running.
+      if (this.queue.length > 0) this.scheduledFlush ??= setImmediate(() => this.startFlushing());
+    });
+  }
 
-    let outcomes: Outcome[];
+  private async flushAll(): Promise<void> {
+    while (this.queue.length > 0) await this.flush(this.queue.splice(0, MAX_APPENDS_PER_TRANSACTION));
+  }
+
+  private async flush(batch: QueuedAppend[]): Promise<void> {
+    const recordedAt = new Date().toISOString();
+    let outcomes: AppendOutcome[];
     try {
-      outcomes = this.commitBatch.immediate(
+      outcomes = await this.worker.commit(
         batch.map((queued) => queued.request),
-        new Date().toISOString(),
+        recordedAt,
       );
       this.transactions++;
     } catch (error) {
-      const failure = toEventStoreError(error);
-      for (const queued of batch) queued.reject(failure);
+      for (const queued of batch) queued.reject(error);
       return;
     }
     const committed: EventRow[] = [];
     batch.forEach((queued, index) => {
       const outcome = outcomes[index]!;
+      const { request } = queued;
       if (outcome.ok) {
-        committed.push(...outcome.rows);
-        queued.resolve(outcome.result);
+        committed.push(...committedRows(request, outcome.firstPosition, outcome.lastRevision, recordedAt));
+        queued.resolve({ nextRevision: outcome.lastRevision, position: outcome.firstPosition + BigInt(request.events.length - 1) });
+      } else if (outcome.reason === 'wrong-expected-revision') {
+        queued.reject(new WrongExpectedRevisionError(request.streamName, request.expected, outcome.actual));
       } else {
-        queued.reject(outcome.error);
+        queued.reject(new DuplicateEventIdError(request.streamName, { cause: new Error(outcome.message) }));
       }
     });
     this.onCommitted(committed);
   }
-
-  /** The append's own failures become its outcome; anything else aborts the whole transaction. */
-  private attempt(request: AppendRequest, recordedAt: string): Outcome {
-    try {
-      const rows = this.appendOne(request, recordedAt);
-      const last = rows[rows.length - 1]!;
-      return { ok: true, result: { nextRevision: Number(last.revision), position: last.position }, rows };
-    } catch (error) {
-      if (error instanceof WrongExpectedRevisionError) return { ok: false, error };
-      if (isDuplicateEventId(error)) return { ok: false, error: new DuplicateEventIdError(request.streamName, { cause: error }) };
-      throw error;
-    }
-  }
 }
 
-function isDuplicateEventId(error: unknown): boolean {
-  return (
-    error instanceof Database.SqliteError &&
-    error.code === 'SQLITE_CONSTRAINT_UNIQUE' &&
-    error.message.includes('events.id')
-  );
+/** The rows an append wrote: the worker answers with where they start, the rest is what was sent. */
+function committedRows(request: AppendRequest, firstPosition: bigint, lastRevision: number, recordedAt: string): EventRow[] {
+  const firstRevision = lastRevision - request.events.length + 1;
+  return request.events.map((event, index) => ({
+    position: firstPosition + BigInt(index),
+    stream_name: request.streamName,
+    revision: BigInt(firstRevision + index),
+    id: event.id,
+    type: event.type,
+    data: event.data,
+    metadata: event.metadata,
+    recorded_at: recordedAt,
+  }));
 }

@@ -1,5 +1,7 @@
 // The embedded event store: one SQLite file, shared safely by several processes (the API,
-// the projection worker, the CLI). Appends are durable before they are acknowledged.
+// the projection worker, the CLI). Appends are durable before they are acknowledged; their
+// commits run on a worker thread, while reads use this thread's own connection (WAL lets them
+// run beside a commit and see every commit that was acknowledged).
 import type Database from 'better-sqlite3';
 import type {
   AppendResult,
@@ -15,6 +17,7 @@ import type {
 import { CatchUpSubscription } from './catch-up-subscription.js';
 import { EVENT_COLUMNS, type EventRow, categoryOf, toStoredEvent } from './event-rows.js';
 import { assertValidExpectedRevision } from './expected-revision.js';
+import { CommitWorker } from './commit-worker-client.js';
 import { GroupCommitWriter, type SerializedEvent } from './group-commit.js';
 import { LogTail } from './log-tail.js';
 import { openEventDatabase } from './schema.js';
@@ -80,9 +83,12 @@ export class SqliteEventStore implements EventStore {
   /** 'closing': appends are refused while pending ones are flushed and subscriptions stop. */
   private state: 'open' | 'closing' | 'closed' = 'open';
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly commitWorker: CommitWorker,
+  ) {
     this.queries = prepareQueries(db);
-    this.writer = new GroupCommitWriter(db, (rows) => {
+    this.writer = new GroupCommitWriter(commitWorker, (rows) => {
       this.tail.committed(rows);
       for (const listener of this.commitListeners) listener();
     });
@@ -146,8 +152,9 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.state !== 'open') return;
     this.state = 'closing';
-    this.writer.drain();
+    await this.writer.drain();
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    await this.commitWorker.close();
     this.db.close();
     this.state = 'closed';
   }
@@ -191,5 +198,5 @@ export function openSqliteEventStore(options: { file: string }): SqliteEventStor
     const reason = error instanceof Error ? error.message : String(error);
     throw unavailable(`cannot open ${options.file}: ${reason}`, error);
   }
-  return new SqliteEventStore(db);
+  return new SqliteEventStore(db, new CommitWorker(options.file, db));
 }

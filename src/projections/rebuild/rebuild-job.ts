@@ -215,7 +215,7 @@ export class RebuildJob {
    */
   private async prepare(): Promise<bigint | null> {
     // One filter for all: logical collection names are unique across projections.
-    const known = new KnownDocuments();
+    const known = KnownDocuments.forRebuild();
     for (const member of this.building) {
       if ((await member.writer.load()) === null) await member.writer.startEmpty(known);
       await member.writer.ensureCollections();

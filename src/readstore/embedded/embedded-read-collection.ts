@@ -10,6 +10,8 @@ interface DocRow {
   doc: string;
 }
 
+type BulkRow = { kind: 'put' | 'insert'; id: string; json: string } | { kind: 'delete'; id: string };
+
 export class EmbeddedReadCollection implements ReadCollection {
   private readonly table: string;
 
@@ -73,13 +75,20 @@ export class EmbeddedReadCollection implements ReadCollection {
   /** One transaction: all operations apply, in order, or none does. */
   async bulk(ops: BulkOp[]): Promise<void> {
     if (ops.length === 0) return;
-    const rows = ops.map((op) => ('put' in op ? { put: [op.put.id, serialise(op.put)] as const } : op));
+    // Serialised before the transaction, so a bad document fails the bulk without touching the file.
+    const rows = ops.map((op): BulkRow => {
+      if ('put' in op) return { kind: 'put', id: op.put.id, json: serialise(op.put) };
+      if ('insert' in op) return { kind: 'insert', id: op.insert.id, json: serialise(op.insert) };
+      return { kind: 'delete', id: op.delete };
+    });
     this.database.writeCreating(this.name, () => {
       const upsert = this.upsert();
+      const insert = this.insert();
       const deleteById = this.deleteById();
       for (const row of rows) {
-        if ('put' in row) upsert.run(...row.put);
-        else deleteById.run(row.delete);
+        if (row.kind === 'put') upsert.run(row.id, row.json);
+        else if (row.kind === 'insert') insert.run(row.id, row.json);
+        else deleteById.run(row.id);
       }
     });
   }
@@ -91,6 +100,11 @@ export class EmbeddedReadCollection implements ReadCollection {
   /** Not INSERT OR REPLACE: that would silently delete another document on a unique index clash. */
   private upsert() {
     return this.database.statement(`INSERT INTO ${this.table} (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`);
+  }
+
+  /** A plain INSERT: the primary key rejects an id that is already stored. */
+  private insert() {
+    return this.database.statement(`INSERT INTO ${this.table} (id, doc) VALUES (?, ?)`);
   }
 
   private deleteById() {
