@@ -29,3 +29,17 @@ export const commandResultSchema = z
 export const documentSchema = z.record(z.string(), z.unknown()).openapi('ReadModelDocument');
 
 export const pageSchema = z.object({ items: z.array(documentSchema), nextCursor: z.string().nullable() }).openapi('Page');
+
+export const dryRunQuery = z.object({
+  dryRun: z.enum(['true', 'false']).optional().openapi({ description: 'true: answer 200 with the events it would append, and append nothing' }),
+});
+
+export const commandPlanSchema = z
+  .object({
+    dryRun: z.literal(true),
+    aggregateType: z.string(),
+    id: z.string(),
+    revision: z.number().int().openapi({ description: 'the revision the preview was decided on' }),
+    events: z.array(z.object({ type: z.string(), data: z.unknown() })),
+  })
+  .openapi('CommandPlan');

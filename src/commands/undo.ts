@@ -26,7 +26,7 @@ export class UndoConflictError extends DomainConflictError {
   }
 }
 
-interface UndoFacts {
+export interface UndoFacts {
   undone: DomainEvent[];
   stateBefore: unknown;
 }
@@ -56,7 +56,7 @@ export async function undoCommand(events: EventStore, target: UndoTarget, contex
   );
 }
 
-function undoFacts(handler: (typeof aggregateHandlers)[string], loaded: LoadedAggregate<unknown>, commandId: string): UndoFacts {
+export function undoFacts(handler: (typeof aggregateHandlers)[string], loaded: LoadedAggregate<unknown>, commandId: string): UndoFacts {
   const ofCommand = (event: StoredEvent) => readMetadata(event.metadata).commandId === commandId;
   const first = loaded.events.findIndex(ofCommand);
   if (first < 0) throw new DomainConflictError(`command ${commandId} appended nothing to this stream`);

@@ -4,7 +4,8 @@ import type { AppDeps } from '../deps.js';
 import { commandContext, commandResponse, type ApiEnv } from '../request-context.js';
 import { openapiRoute } from '../openapi-route.js';
 import { problemResponse } from '../problem.js';
-import { commandResultSchema, idParam } from '../schemas.js';
+import { commandPlanSchema, commandResultSchema, dryRunQuery, idParam } from '../schemas.js';
+import { planCommand } from '../../commands/plan.js';
 
 export interface CommandRouteSpec {
   method: 'post' | 'patch' | 'delete';
@@ -17,6 +18,8 @@ export interface CommandRouteSpec {
   /** Commands without a payload accept no body at all, or `{}`. */
   bodyOptional?: boolean;
   summary: string;
+  /** Accepts ?dryRun=true: answers with the events it would append, appending nothing. */
+  dryRun?: boolean;
 }
 
 const commandHeaders = z.object({
@@ -35,11 +38,12 @@ export function commandRoute(app: OpenAPIHono<ApiEnv>, deps: AppDeps, spec: Comm
     summary: spec.summary,
     request: {
       ...(hasId ? { params: idParam } : {}),
+      ...(spec.dryRun ? { query: dryRunQuery } : {}),
       headers: commandHeaders,
       body: { required: !spec.bodyOptional, content: { 'application/json': { schema: spec.body } } },
     },
     responses: {
-      200: { description: 'command applied', content: { 'application/json': { schema: commandResultSchema } } },
+      200: { description: 'command applied', content: { 'application/json': { schema: spec.dryRun ? z.union([commandResultSchema, commandPlanSchema]) : commandResultSchema } } },
       201: { description: 'created', content: { 'application/json': { schema: commandResultSchema } } },
       400: problemResponse('invalid input'),
       401: problemResponse('no or bad token'),
@@ -55,6 +59,9 @@ export function commandRoute(app: OpenAPIHono<ApiEnv>, deps: AppDeps, spec: Comm
     const context = commandContext(c);
     const id = hasId ? (c.req.valid('param') as { id: string }).id : undefined;
     const data: unknown = c.req.valid('json') ?? {};
+    if (spec.dryRun && id !== undefined && (c.req.valid('query') as z.infer<typeof dryRunQuery>).dryRun === 'true') {
+      return c.json({ dryRun: true, ...(await planCommand(deps.events, spec.aggregateType, id, { type: spec.commandType, data })) });
+    }
     const result = await deps.commands.dispatch({
       aggregateType: spec.aggregateType,
       id,
