@@ -20,6 +20,8 @@ import { registerCommandRoutes } from './routes/commands.js';
 import { registerProjectionRoutes } from './routes/projections.js';
 import { registerPipelineRoutes } from './routes/pipelines.js';
 import { registerDeliveryMetricsRoutes } from './routes/delivery-metrics.js';
+import { registerAuditStreamRoute } from './routes/audit-stream.js';
+import { registerTraceRoute } from './routes/trace.js';
 
 export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({
@@ -58,6 +60,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
   registerProjectionRoutes(app, deps);
   registerPipelineRoutes(app, deps);
   registerDeliveryMetricsRoutes(app, deps);
+  registerAuditStreamRoute(app, deps);
+  registerTraceRoute(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc('/openapi.json', {

@@ -24,6 +24,8 @@ export interface TestApp {
   agents: AgentService | null;
   token(role: Role, sub?: string): Promise<string>;
   /** Sends a request through the app in-process; JSON bodies are serialised for you. */
+  /** The app's own fetch, for responses read as streams (server-sent events). */
+  fetch(request: Request): Promise<Response>;
   request(method: string, path: string, options?: { role?: Role | null; sub?: string; body?: unknown; headers?: Record<string, string> }): Promise<TestResponse>;
   close(): Promise<void>;
 }
@@ -82,6 +84,7 @@ export async function startTestApp(envOverrides: Record<string, string> = {}, op
     projections,
     agents,
     token,
+    fetch: async (request) => app.fetch(request),
     async request(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
       const role = options.role === undefined ? 'engineer' : options.role;
