@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { swaggerUI } from '@hono/swagger-ui';
 import { bodyLimit } from 'hono/body-limit';
 import type { MiddlewareHandler } from 'hono';
 import type { AppDeps } from './deps.js';
@@ -22,6 +21,7 @@ import { registerPipelineRoutes } from './routes/pipelines.js';
 import { registerDeliveryMetricsRoutes } from './routes/delivery-metrics.js';
 import { registerAuditStreamRoute } from './routes/audit-stream.js';
 import { registerTraceRoute } from './routes/trace.js';
+import { registerConsole } from '../ui/console.js';
 
 export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({
@@ -69,7 +69,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
     info: { title: 'agent-ledger', version: '0.1.0', description: 'Event-sourced system of record for software delivery.' },
     security: [{ bearer: [] }],
   });
-  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  registerConsole(app, deps);
   return app;
 }
 

@@ -18,4 +18,6 @@ export interface AppDeps {
   bodyLimitBytes: number;
   /** Backends reported by /ready, each with a probe that throws when unreachable. */
   backends: Array<{ name: string; kind: string; ping(): Promise<void>; circuit?(): string }>;
+  /** The console may mint tokens itself (embedded default, generated secret, loopback only). */
+  localSignIn?: boolean;
 }

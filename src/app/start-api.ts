@@ -12,6 +12,9 @@ import { AgentService } from '../agents/agent-service.js';
 import { createWorkBulkheads, registerCircuitGauge } from '../resilience/index.js';
 import { waitForBackends } from './wait-for-backends.js';
 
+// The console's local sign-in mints tokens for anyone who can reach it: this machine only.
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
 export interface RunningApi {
   url: string;
   port: number;
@@ -62,6 +65,7 @@ export async function startApi(env: Env, options: { runProjections: boolean }): 
     rateLimit: { rps: env.RATE_LIMIT_RPS, burst: env.RATE_LIMIT_BURST },
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     backends: backends.describe,
+    localSignIn: env.AUTH_SECRET === undefined && !env.EVENTSTORE_URL && !env.MONGODB_URL && LOOPBACK.has(env.HOST),
   });
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s));

@@ -34,7 +34,8 @@ export function commandRoute(app: OpenAPIHono<ApiEnv>, deps: AppDeps, spec: Comm
   const route = createRoute({
     method: spec.method,
     path: spec.path,
-    tags: [spec.aggregateType],
+    // One tag per resource, the same as its collection's queries (e.g. 'features').
+    tags: [`${spec.aggregateType}s`],
     summary: spec.summary,
     request: {
       ...(hasId ? { params: idParam } : {}),
