@@ -26,13 +26,14 @@ ${answer.body.nextCursor ? html`<a href="/ui/pipelines?cursor=${answer.body.next
 export async function pipelineRunPage(c: Context<ConsoleEnv>) {
   const claims = c.get('session').claims;
   const id = c.req.param('id') ?? '';
-  const answer = await c.get('api')(`/api/pipelines/${id}`);
+  const [answer, history] = await Promise.all([c.get('api')(`/api/pipelines/${id}`), c.get('api')(`/api/pipelines/${id}/history?limit=1`)]);
   if (answer.status !== 200) return c.html(page(`Pipeline ${id}`, claims, problemBox(answer.body)), answer.status as 404);
+  const startCommand = String(history.body?.items?.[0]?.metadata?.commandId ?? id);
   return c.html(
     page(
       `Pipeline ${id}`,
       claims,
-      html`<p>Started by the command <a id="trace-link" href="/ui/commands/${id}">${id}</a> (see why everything in this run happened) ·
+      html`<p>Started by the command <a id="trace-link" href="/ui/commands/${startCommand}">${startCommand}</a> (see why everything in this run happened) ·
 <a href="/ui?correlationId=${answer.body.correlationId}">its audit trail</a> · <a href="/ui/aggregates/pipeline/${id}">the aggregate</a></p>
 <div id="run" data-id="${id}">${runView(answer.body)}</div>
 <details><summary>document</summary>${jsonBlock(answer.body, 'run-document')}</details>`,
