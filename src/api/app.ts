@@ -22,6 +22,8 @@ import { registerDeliveryMetricsRoutes } from './routes/delivery-metrics.js';
 import { registerAuditStreamRoute } from './routes/audit-stream.js';
 import { registerTraceRoute } from './routes/trace.js';
 import { registerConsole } from '../ui/console.js';
+import { registerDeliveryDailyRoute } from './routes/delivery-daily.js';
+import { registerProjectionCancelRoute } from './routes/projection-cancel.js';
 
 export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({
@@ -62,6 +64,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
   registerDeliveryMetricsRoutes(app, deps);
   registerAuditStreamRoute(app, deps);
   registerTraceRoute(app, deps);
+  registerDeliveryDailyRoute(app, deps);
+  registerProjectionCancelRoute(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc('/openapi.json', {

@@ -215,6 +215,20 @@ describe.skipIf(!haveChromium)('the console in chromium', () => {
     await shot(page, 'trace');
   });
 
+  it('draws the delivery metrics as charts: the failed staging rollout of the run above is today\'s change failure', async () => {
+    const page = await signedIn('viewer');
+    await page.goto(`${server.url}/ui/metrics?days=7`);
+    for (const environment of ['staging', 'production']) {
+      for (const chart of ['frequency', 'failure-rate', 'restore']) expect(await page.locator(`svg#${chart}-${environment}`).count()).toBe(1);
+    }
+    const today = new Date().toISOString().slice(0, 10);
+    await expect.poll(async () => {
+      await page.reload();
+      return page.locator(`svg#failure-rate-staging rect.bar[data-label="${today}"]`).getAttribute('data-value', { timeout: 1000 }).catch(() => null);
+    }, { timeout: 10_000 }).toBe('1');
+    await shot(page, 'delivery-metrics');
+  });
+
   it('watches a rebuild from its progress bar to the swap', async () => {
     // Enough events that the rebuild takes a few refreshes of the page.
     for (let batch = 0; batch < 20; batch++) {
