@@ -20,7 +20,7 @@ export async function metricsPage(c: Context<ConsoleEnv>) {
     page(
       'Delivery metrics',
       claims,
-      html`<p>Last ${[...DAYS].map((d) => (d === days ? html`<strong>${d}</strong>` : html`<a href="/ui/metrics?days=${d}">${d}</a>`))} days, by UTC day.</p>
+      html`<p>Last ${[...DAYS].map((d, i) => html`${i > 0 ? " · " : ""}${d === days ? html`<strong>${d}</strong>` : html`<a href="/ui/metrics?days=${d}">${d}</a>`}`)} days, by UTC day.</p>
 ${(daily.body.items as any[]).map((series) => {
   const totalsOf = summary.get(series.environment);
   return html`<section class="env" data-environment="${series.environment}">
