@@ -1,5 +1,5 @@
 import { serve, type ServerType } from '@hono/node-server';
-import type { Env } from '../config/env.js';
+import { ConfigError, type Env } from '../config/env.js';
 import { resolveAuthSecret } from '../config/auth-secret.js';
 import { createApp } from '../api/app.js';
 import { createLogger } from '../observability/logger.js';
@@ -67,8 +67,17 @@ export async function startApi(env: Env, options: { runProjections: boolean }): 
     backends: backends.describe,
     localSignIn: env.AUTH_SECRET === undefined && !env.EVENTSTORE_URL && !env.MONGODB_URL && LOOPBACK.has(env.HOST),
   });
-  const server = await new Promise<ServerType>((resolve) => {
+  const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s));
+    s.once('error', reject);
+  }).catch(async (error: NodeJS.ErrnoException) => {
+    stopping.abort();
+    await ready.catch(() => undefined);
+    await agents?.stop();
+    await projections.stop();
+    await backends.close();
+    if (error.code === 'EADDRINUSE') throw new ConfigError(`PORT ${env.PORT} on ${env.HOST} is already in use: stop the other process or set PORT to a free port`);
+    throw error;
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
