@@ -4,11 +4,11 @@ import type { TokenClaims } from '../auth/roles.js';
 
 type Content = HtmlEscapedString | Promise<HtmlEscapedString>;
 
-const NAV: Array<[href: string, label: string, adminOnly?: boolean]> = [
+const NAV: Array<[href: string, label: string]> = [
   ['/ui', 'Timeline'],
   ['/ui/pipelines', 'Pipelines'],
   ['/ui/metrics', 'Delivery'],
-  ['/ui/operations', 'Operations', true],
+  ['/ui/operations', 'Operations'],
   ['/docs', 'API docs'],
 ];
 
@@ -26,7 +26,7 @@ export function page(title: string, claims: TokenClaims | null, body: Content, s
 <header>
   <a class="brand" href="/ui">agent-ledger</a>
   ${claims
-    ? html`<nav>${NAV.filter(([, , admin]) => !admin || claims.role === 'admin').map(([href, label]) => html`<a href="${href}">${label}</a>`)}</nav>
+    ? html`<nav>${NAV.map(([href, label]) => html`<a href="${href}">${label}</a>`)}</nav>
       <form method="post" action="/ui/sign-out" class="who"><span id="who">${claims.sub} · ${claims.role}</span> <button type="submit">Sign out</button></form>`
     : ''}
 </header>

@@ -28,6 +28,7 @@
     const answer = await request('GET', `/projections/${name}/parked`);
     if (answer.status !== 200) return box.replaceChildren(problem(answer.body));
     const retry = el('button', { id: 'retry-parked' }, `Retry ${answer.body.items.length} parked event(s) of ${name}`);
+    if (document.body.dataset.role !== 'admin') retry.hidden = true;
     retry.addEventListener('click', async () => {
       const result = await request('POST', `/projections/${name}/parked/retry`);
       box.append(result.status === 200 ? el('p', { id: 'retry-result' }, `retried ${result.body.retried}, succeeded ${result.body.succeeded}, still parked ${result.body.stillParked}`) : problem(result.body));

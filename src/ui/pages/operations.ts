@@ -2,8 +2,9 @@ import { html } from 'hono/html';
 import type { Context } from 'hono';
 import type { ConsoleEnv } from '../console.js';
 import { jsonBlock, page, problemBox } from '../layout.js';
+import { hasRole } from '../../auth/roles.js';
 
-/** Projections (admin): status, lag, holder, live rebuild progress, parked events. */
+/** Projections: status, lag, generation, live rebuild progress, parked events; admins also act on them. */
 export async function operationsPage(c: Context<ConsoleEnv>) {
   const claims = c.get('session').claims;
   const answer = await c.get('api')('/api/projections');
@@ -13,7 +14,7 @@ export async function operationsPage(c: Context<ConsoleEnv>) {
       'Operations',
       claims,
       html`<table id="projections"><thead><tr><th>projection</th><th>version</th><th>status</th><th>lag</th><th>generation</th><th>rebuild</th><th>parked</th><th></th></tr></thead>
-<tbody>${(answer.body.items as any[]).map(projectionRow)}</tbody></table>
+<tbody>${(answer.body.items as any[]).map((p) => projectionRow(p, hasRole(claims.role, 'admin')))}</tbody></table>
 <section class="card"><h2>Parked events</h2><div id="parked" class="muted">Choose a projection's parked count to list them.</div></section>
 <details><summary>raw status</summary>${jsonBlock(answer.body, 'projections-raw')}</details>`,
       'operations.js',
@@ -21,7 +22,7 @@ export async function operationsPage(c: Context<ConsoleEnv>) {
   );
 }
 
-export function projectionRow(p: any) {
+export function projectionRow(p: any, admin: boolean) {
   const rebuild = p.rebuild;
   return html`<tr data-name="${p.name}">
   <td>${p.name}</td><td>${p.version}</td><td class="status"><span class="badge">${p.status}</span></td><td class="lag">${p.lag ?? ''}</td><td>${p.generation}${rebuild?.owner ? html` · rebuilt by ${rebuild.owner}` : ''}</td>
@@ -29,7 +30,7 @@ export function projectionRow(p: any) {
     ? html`<div class="bar" role="progressbar" aria-valuenow="${rebuild.progress?.percent ?? 0}"><div style="width:${rebuild.progress?.percent ?? 0}%"></div></div> <span class="percent">${rebuild.progress?.percent ?? 0}%</span> ${rebuild.state}`
     : p.lastRebuild ? html`<span class="muted last-rebuild">last rebuild ${p.lastRebuild.status} ${p.lastRebuild.finishedAt}</span>` : ''}</td>
   <td><button class="show-parked" data-name="${p.name}">${p.parked ?? 0}</button></td>
-  <td>${rebuild ? html`<button class="rebuild-cancel" data-name="${p.name}">Cancel</button>` : html`<button class="rebuild-start" data-name="${p.name}">Rebuild</button>`}</td>
+  <td>${!admin ? '' : rebuild ? html`<button class="rebuild-cancel" data-name="${p.name}">Cancel</button>` : html`<button class="rebuild-start" data-name="${p.name}">Rebuild</button>`}</td>
 </tr>`;
 }
 
@@ -37,5 +38,6 @@ export function projectionRow(p: any) {
 export async function projectionRowsFragment(c: Context<ConsoleEnv>) {
   const answer = await c.get('api')('/api/projections');
   if (answer.status !== 200) return c.html(problemBox(answer.body), answer.status as 403);
-  return c.html(html`${(answer.body.items as any[]).map(projectionRow)}`);
+  const admin = hasRole(c.get('session').claims.role, 'admin');
+  return c.html(html`${(answer.body.items as any[]).map((p) => projectionRow(p, admin))}`);
 }
