@@ -22,7 +22,6 @@ const consoleAssets = load(join(dirname(fileURLToPath(import.meta.url)), 'assets
   'common.js',
   'timeline.js',
   'aggregate.js',
-  'trace.js',
   'pipeline.js',
   'operations.js',
 ]);

@@ -40,7 +40,6 @@ export async function tracePage(c: Context<ConsoleEnv>) {
   ${trace.body.joined.length > 0 ? html`<h3>Also in this correlation</h3><p class="muted">Commands recorded under the same correlation id by other actors, with what they caused.</p><ul class="trace" id="joined">${trace.body.joined.map(commandNode)}</ul>` : ''}`
     : problemBox(trace.body)}
 </section>`,
-      'trace.js',
     ),
   );
 }
