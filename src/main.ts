@@ -1,18 +1,21 @@
 import { loadEnv } from './config/env.js';
 import { startApi } from './app/start-api.js';
 import { runProcess } from './app/run-process.js';
+import { announceListening, announceStopped } from './app/banner.js';
 
 // `npm start`: the API; with the embedded event store it also runs projections in-process.
 await runProcess(async () => {
   const env = loadEnv();
   const runProjections = !env.EVENTSTORE_URL || process.env.RUN_PROJECTIONS === 'true';
   const api = await startApi(env, { runProjections });
-  console.log(`agent-ledger listening on ${api.url}  (API docs: ${api.url}/docs)`);
-  console.log(`get a token:  npm run token -- --sub alice --role engineer`);
+  announceListening(api.url, env);
   api.ready.catch((error: unknown) => {
     // Projections could not start after their backends answered: let the supervisor restart us.
     console.error(`could not start projections: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   });
-  return () => api.stop();
+  return async (signal) => {
+    await api.stop();
+    announceStopped(signal);
+  };
 });

@@ -29,9 +29,10 @@ await runProcess(async () => {
   });
   await agents.start();
   logger.info({ projections: projections.projections.map((p) => p.name), agents: agents.status().map((a) => a.name) }, 'worker running');
-  return async () => {
+  return async (signal) => {
     await agents.stop();
     await projections.stop();
     await backends.close();
+    logger.info({ signal }, 'worker stopped');
   };
 });

@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { swaggerUI } from '@hono/swagger-ui';
 import { bodyLimit } from 'hono/body-limit';
 import type { MiddlewareHandler } from 'hono';
 import type { AppDeps } from './deps.js';
@@ -24,6 +23,11 @@ import { registerDeliveryMetricsRoutes } from './routes/delivery-metrics.js';
 import { registerCiWebhookRoutes } from '../integrations/inbound/routes.js';
 import { acceptsReportBody } from '../integrations/reports/report-routes.js';
 import { registerWebhookRoutes } from '../integrations/outbound/webhook-routes.js';
+import { registerAuditStreamRoute } from './routes/audit-stream.js';
+import { registerTraceRoute } from './routes/trace.js';
+import { registerConsole } from '../ui/console.js';
+import { registerDeliveryDailyRoute } from './routes/delivery-daily.js';
+import { registerProjectionCancelRoute } from './routes/projection-cancel.js';
 
 export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({
@@ -67,6 +71,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
   registerDeliveryMetricsRoutes(app, deps);
   registerCiWebhookRoutes(app, deps, deps.integrations ?? {});
   registerWebhookRoutes(app, deps);
+  registerAuditStreamRoute(app, deps);
+  registerTraceRoute(app, deps);
+  registerDeliveryDailyRoute(app, deps);
+  registerProjectionCancelRoute(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc('/openapi.json', {
@@ -74,7 +82,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
     info: { title: 'agent-ledger', version: '0.1.0', description: 'Event-sourced system of record for software delivery.' },
     security: [{ bearer: [] }],
   });
-  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  registerConsole(app, deps);
   return app;
 }
 

@@ -21,4 +21,6 @@ export interface AppDeps {
   backends: Array<{ name: string; kind: string; ping(): Promise<void>; circuit?(): string }>;
   /** Secrets of the inbound CI webhooks; unset, those endpoints answer 404. */
   integrations?: InboundSettings;
+  /** The console may mint tokens itself (embedded default, generated secret, loopback only). */
+  localSignIn?: boolean;
 }

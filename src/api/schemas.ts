@@ -77,3 +77,17 @@ export const commandHeaders = z.object({
     .openapi({ description: 'Retry-safe key: a retry returns the first response' }),
   'x-correlation-id': z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1..128 characters of [A-Za-z0-9._:-]').optional(),
 });
+
+export const dryRunQuery = z.object({
+  dryRun: z.enum(['true', 'false']).optional().openapi({ description: 'true: answer 200 with the events it would append, and append nothing' }),
+});
+
+export const commandPlanSchema = z
+  .object({
+    dryRun: z.literal(true),
+    aggregateType: z.string(),
+    id: z.string(),
+    revision: z.number().int().openapi({ description: 'the revision the preview was decided on' }),
+    events: z.array(z.object({ type: z.string(), data: z.unknown() })),
+  })
+  .openapi('CommandPlan');

@@ -1,5 +1,5 @@
 import { serve, type ServerType } from '@hono/node-server';
-import type { Env } from '../config/env.js';
+import { ConfigError, type Env } from '../config/env.js';
 import { resolveAuthSecret } from '../config/auth-secret.js';
 import { createApp } from '../api/app.js';
 import { createLogger } from '../observability/logger.js';
@@ -14,6 +14,9 @@ import { waitForBackends } from './wait-for-backends.js';
 import { answerClientErrors, httpServerOptions } from './http-server-limits.js';
 import type { Server } from 'node:http';
 import { inboundSettings } from '../integrations/inbound/settings.js';
+
+// The console's local sign-in mints tokens for anyone who can reach it: this machine only.
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export interface RunningApi {
   url: string;
@@ -66,10 +69,20 @@ export async function startApi(env: Env, options: { runProjections: boolean }): 
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     backends: backends.describe,
     integrations: inboundSettings(env),
+    localSignIn: env.AUTH_SECRET === undefined && !env.EVENTSTORE_URL && !env.MONGODB_URL && LOOPBACK.has(env.HOST),
   });
   const serverOptions = httpServerOptions({ headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS });
-  const server = await new Promise<ServerType>((resolve) => {
+  const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST, serverOptions }, () => resolve(s));
+    s.once('error', reject);
+  }).catch(async (error: NodeJS.ErrnoException) => {
+    stopping.abort();
+    await ready.catch(() => undefined);
+    await agents?.stop();
+    await projections.stop();
+    await backends.close();
+    if (error.code === 'EADDRINUSE') throw new ConfigError(`PORT ${env.PORT} on ${env.HOST} is already in use: stop the other process or set PORT to a free port`);
+    throw error;
   });
   answerClientErrors(server as Server);
   const address = server.address();

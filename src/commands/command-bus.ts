@@ -10,6 +10,8 @@ import { AggregateCache } from './aggregate-cache.js';
 import { streamName } from '../events/stream-names.js';
 import { revertFacts } from './facts/revert-facts.js';
 import { undoCommand, type UndoTarget } from './undo.js';
+import { planCommand, planUndo, type CommandPlan } from './plan.js';
+import type { LoadedAggregate } from './load-aggregate.js';
 
 export interface CommandRequest {
   aggregateType: string;
@@ -63,7 +65,6 @@ export class CommandBus {
     const { module, io } = this.aggregate(request.aggregateType);
     const { command } = request;
     const id = request.id ?? request.context.commandId;
-    const toRevision = module.revert?.toRevision(command);
     const execute = () =>
       executeCommand(this.events, module.decider, {
         id,
@@ -71,10 +72,7 @@ export class CommandBus {
         commandType: `${module.name}.${command.type}`,
         context: request.context,
         creates: module.creates.includes(command.type),
-        loadFacts: async (loaded) => {
-          if (module.revert && toRevision !== undefined) return module.revert.facts(revertFacts(module.decider, loaded, toRevision));
-          return io.loadFacts?.(this.events, command, loaded);
-        },
+        loadFacts: (loaded) => this.loadFacts(request.aggregateType, command, loaded),
         beforeAppend: async (facts, metadata) => io.beforeAppend?.(this.events, command, id, facts, metadata),
         cache: this.cache,
       });
@@ -92,5 +90,25 @@ export class CommandBus {
     const { module } = registered;
     const stream = streamName(module.name, target.aggregateId);
     return this.perStream.run(stream, () => undoCommand(this.events, module, target, context, this.cache));
+  }
+
+  /** What dispatch would append, decided on the aggregate as it is now; appends nothing (a dry run). */
+  async plan(request: { aggregateType: string; id: string; command: DomainCommand }): Promise<CommandPlan> {
+    const { module } = this.aggregate(request.aggregateType);
+    return planCommand(this.events, module, request.id, request.command, (loaded) => this.loadFacts(request.aggregateType, request.command, loaded));
+  }
+
+  /** The compensating events undo would append, with the same refusals; appends nothing. */
+  async planUndo(target: UndoTarget): Promise<CommandPlan> {
+    const registered = this.registered.get(target.aggregateType);
+    if (!registered) throw new NotUndoableError(target.aggregateType, `${target.aggregateType} commands cannot be undone`);
+    return planUndo(this.events, registered.module, target);
+  }
+
+  private loadFacts(aggregateType: string, command: DomainCommand, loaded: LoadedAggregate<unknown>): Promise<unknown> {
+    const { module, io } = this.aggregate(aggregateType);
+    const toRevision = module.revert?.toRevision(command);
+    if (module.revert && toRevision !== undefined) return Promise.resolve(module.revert.facts(revertFacts(module.decider, loaded, toRevision)));
+    return io.loadFacts?.(this.events, command, loaded) ?? Promise.resolve(undefined);
   }
 }

@@ -27,7 +27,7 @@ export class UndoConflictError extends DomainConflictError {
   }
 }
 
-interface UndoFacts {
+export interface UndoFacts {
   undone: DomainEvent[];
   stateBefore: unknown;
 }
@@ -63,7 +63,7 @@ export async function undoCommand(
   );
 }
 
-function undoFacts(aggregate: AggregateModule, loaded: LoadedAggregate<unknown>, commandId: string): UndoFacts {
+export function undoFacts(aggregate: AggregateModule, loaded: LoadedAggregate<unknown>, commandId: string): UndoFacts {
   const ofCommand = (event: StoredEvent) => readMetadata(event.metadata).commandId === commandId;
   const first = loaded.events.findIndex(ofCommand);
   if (first < 0) throw new DomainConflictError(`command ${commandId} appended nothing to this stream`);

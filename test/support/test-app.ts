@@ -29,7 +29,7 @@ export interface TestApp {
   agents: AgentService | null;
   token(role: Role, sub?: string): Promise<string>;
   /** Sends a request through the app in-process; JSON bodies are serialised for you. */
-  /** Sends a raw request through the app in-process. */
+  /** The app's own fetch, for responses read as streams (server-sent events). */
   fetch(request: Request): Promise<Response>;
   request(method: string, path: string, options?: { role?: Role | null; sub?: string; body?: unknown; headers?: Record<string, string> }): Promise<TestResponse>;
   close(): Promise<void>;

@@ -1,10 +1,10 @@
-import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { ZodType } from 'zod';
 import type { AppDeps } from '../deps.js';
 import { commandContext, commandResponse, type ApiEnv } from '../request-context.js';
 import { openapiRoute } from '../openapi-route.js';
 import { problemResponse } from '../problem.js';
-import { commandHeaders, commandResultSchema, idParam } from '../schemas.js';
+import { commandHeaders, commandPlanSchema, commandResultSchema, dryRunQuery, idParam } from '../schemas.js';
 import type { AggregateModule } from '../../domain/aggregate.js';
 import type { DomainCommand } from '../../domain/decider.js';
 
@@ -23,6 +23,8 @@ export interface CommandRouteSpec<Command extends DomainCommand> {
   /** Documented media types beside JSON, each handled before this route (e.g. JUnit XML). */
   otherBodies?: Record<string, { schema: { type: 'string' | 'object'; description: string } }>;
   summary: string;
+  /** Accepts ?dryRun=true: answers with the events it would append, appending nothing. */
+  dryRun?: boolean;
 }
 
 /** One documented route per command: validate → dispatch through the command bus → result. */
@@ -31,15 +33,17 @@ export function commandRoute<Command extends DomainCommand>(app: OpenAPIHono<Api
   const route = createRoute({
     method: spec.method,
     path: spec.path,
-    tags: [spec.aggregate.name],
+    // One tag per resource, the same as its collection's queries (e.g. 'features').
+    tags: [`${spec.aggregate.name}s`],
     summary: spec.summary,
     request: {
       ...(hasId ? { params: idParam } : {}),
+      ...(spec.dryRun ? { query: dryRunQuery } : {}),
       headers: commandHeaders,
       body: { required: !spec.bodyOptional, content: { 'application/json': { schema: spec.body }, ...spec.otherBodies } },
     },
     responses: {
-      200: { description: 'command applied', content: { 'application/json': { schema: commandResultSchema } } },
+      200: { description: 'command applied', content: { 'application/json': { schema: spec.dryRun ? z.union([commandResultSchema, commandPlanSchema]) : commandResultSchema } } },
       201: { description: 'created', content: { 'application/json': { schema: commandResultSchema } } },
       400: problemResponse('invalid input'),
       401: problemResponse('no or bad token'),
@@ -55,6 +59,9 @@ export function commandRoute<Command extends DomainCommand>(app: OpenAPIHono<Api
     const context = commandContext(c, { creates: !hasId });
     const id = hasId ? (c.req.valid('param') as { id: string }).id : undefined;
     const data: unknown = c.req.valid('json') ?? {};
+    if (spec.dryRun && id !== undefined && (c.req.valid('query') as z.infer<typeof dryRunQuery>).dryRun === 'true') {
+      return c.json({ dryRun: true, ...(await deps.commands.plan({ aggregateType: spec.aggregate.name, id, command: { type: spec.commandType, data } })) });
+    }
     const result = await deps.commands.dispatch({
       aggregateType: spec.aggregate.name,
       id,

@@ -3,7 +3,7 @@ import type { AppDeps } from '../deps.js';
 import { commandContext, commandResponse, type ApiEnv } from '../request-context.js';
 import { openapiRoute } from '../openapi-route.js';
 import { problemResponse } from '../problem.js';
-import { commandHeaders, commandResultSchema, documentSchema, ULID } from '../schemas.js';
+import { commandHeaders, commandPlanSchema, commandResultSchema, documentSchema, dryRunQuery, ULID } from '../schemas.js';
 import { findCommand } from '../command-log.js';
 import { publicDoc } from '../read-models.js';
 
@@ -55,10 +55,11 @@ export function registerCommandRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps): 
       summary: 'Append the compensating events of a command (undoing an undo redoes)',
       request: {
         params: commandIdParam,
+        query: dryRunQuery,
         headers: commandHeaders,
       },
       responses: {
-        200: { description: 'compensated', content: { 'application/json': { schema: commandResultSchema } } },
+        200: { description: 'compensated (or, with dryRun, the events it would append)', content: { 'application/json': { schema: z.union([commandResultSchema, commandPlanSchema]) } } },
         404: problemResponse('unknown command'),
         409: problemResponse('a later command changed what this one changed (named in the detail)'),
         422: problemResponse('the command recorded a fact and cannot be undone'),
@@ -66,12 +67,11 @@ export function registerCommandRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps): 
     }),
     async (c) => {
       const { commandId } = c.req.valid('param') as z.infer<typeof commandIdParam>;
-      const context = commandContext(c);
       const command = await findCommand(deps, commandId);
-      const result = await deps.commands.undo(
-        { commandId, aggregateType: String(command.aggregateType), aggregateId: String(command.aggregateId) },
-        context,
-      );
+      const target = { commandId, aggregateType: String(command.aggregateType), aggregateId: String(command.aggregateId) };
+      if ((c.req.valid('query') as z.infer<typeof dryRunQuery>).dryRun === 'true') return c.json({ dryRun: true, ...(await deps.commands.planUndo(target)) });
+      const context = commandContext(c);
+      const result = await deps.commands.undo(target, context);
       return commandResponse(c, result);
     },
   );

@@ -6,6 +6,7 @@ import { problemResponse } from '../problem.js';
 import { consistencyQuery, documentSchema, instantQuery, pageQuery, pageSchema, ULID } from '../schemas.js';
 import { awaitConsistency, definedOnly, itemResponse, listResponse } from '../read-models.js';
 import { auditTimeRange } from '../audit-time-range.js';
+import { auditFilterQuery } from '../audit-filters.js';
 import { readModelRoutes } from './read-model-route.js';
 import { environmentSchema, ulidSchema } from '../../domain/shared/schemas.js';
 import { prioritySchema, requirement, requirementStatusSchema } from '../../domain/requirement/index.js';
@@ -85,16 +86,7 @@ export function registerQueryRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps): vo
     },
   );
 
-  const auditQuery = pageQuery.extend({
-    actor: z.string().max(200).optional(),
-    aggregateType: z.string().max(50).optional(),
-    aggregateId: ulid.optional(),
-    type: z.string().max(100).optional(),
-    correlationId: z.string().max(128).optional(),
-    commandId: ulid.optional(),
-    from: instantQuery.optional(),
-    to: instantQuery.optional(),
-  });
+  const auditQuery = pageQuery.extend(auditFilterQuery.shape);
   openapiRoute(
     app,
     createRoute({

@@ -17,5 +17,5 @@ export function registerRequirementRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDep
   commandRoute(app, deps, { ...base, path: '/api/requirements/{id}/revise', commandType: 'revise', body: reviseRequirementSchema, summary: 'Revise some fields of a requirement' });
   commandRoute(app, deps, { ...base, path: '/api/requirements/{id}/approve', commandType: 'approve', body: approveRequirementSchema, bodyOptional: true, summary: 'Approve a captured requirement' });
   commandRoute(app, deps, { ...base, path: '/api/requirements/{id}/reject', commandType: 'reject', body: rejectRequirementSchema, summary: 'Reject a captured requirement' });
-  commandRoute(app, deps, { ...base, path: '/api/requirements/{id}/revert', commandType: 'revert', body: revertRequirementSchema, summary: 'Revert a requirement to the state at a revision' });
+  commandRoute(app, deps, { ...base, path: '/api/requirements/{id}/revert', commandType: 'revert', body: revertRequirementSchema, summary: 'Revert a requirement to the state at a revision', dryRun: true });
 }

@@ -18,7 +18,20 @@ export interface DeliveryCounters {
   restores: number;
   restoreMsTotal: number;
   lastDeploymentAt: string | null;
+  /** The same outcomes per UTC day of the event that set them, for charts over time. */
+  byDay: Record<string, DayCounters>;
 }
+
+export interface DayCounters {
+  /** Deployments whose first outcome came that day. */
+  deployments: number;
+  successes: number;
+  failures: number;
+  restores: number;
+  restoreMsTotal: number;
+}
+
+const emptyDay = (): DayCounters => ({ deployments: 0, successes: 0, failures: 0, restores: 0, restoreMsTotal: 0 });
 
 /**
  * A deployment's environment and the positions of the events that first counted its success and
@@ -40,7 +53,8 @@ interface DeploymentOutcome {
  */
 export const deliveryMetricsProjection = projectionOf({
   name: 'delivery-metrics',
-  version: 1,
+  // 2: daily buckets (byDay).
+  version: 2,
   collections: { delivery_metrics: [], delivery_deployments: [] },
   handlers: {
     async DeploymentStarted(event, context) {
@@ -73,18 +87,26 @@ async function countOutcome(event: TypedEvent<'DeploymentSucceeded' | 'Deploymen
   await context.update('delivery_metrics', link.environment, (doc) => {
     const counters = (doc as (Doc & DeliveryCounters) | null) ?? emptyCounters(link.environment);
     const next: DeliveryCounters = { ...counters, deployments: counters.deployments + (firstOutcome ? 1 : 0) };
+    const day = at.slice(0, 10);
+    const today = { ...emptyDay(), ...counters.byDay?.[day] };
+    today.deployments += firstOutcome ? 1 : 0;
+    next.byDay = { ...counters.byDay, [day]: today };
     if (succeeded) {
-      const day = at.slice(0, 10);
+      today.successes += 1;
       next.successes += 1;
       next.successesByDay = { ...counters.successesByDay, [day]: (counters.successesByDay[day] ?? 0) + 1 };
       next.lastDeploymentAt = at;
       if (counters.failingSince !== null) {
+        const restoreMs = Math.max(0, Date.parse(at) - Date.parse(counters.failingSince));
         next.restores += 1;
-        next.restoreMsTotal += Math.max(0, Date.parse(at) - Date.parse(counters.failingSince));
+        next.restoreMsTotal += restoreMs;
+        today.restores += 1;
+        today.restoreMsTotal += restoreMs;
         next.failingSince = null;
       }
     } else {
       next.failures += 1;
+      today.failures += 1;
       next.failingSince = counters.failingSince ?? at;
     }
     return { ...next, id: link.environment };
@@ -92,5 +114,5 @@ async function countOutcome(event: TypedEvent<'DeploymentSucceeded' | 'Deploymen
 }
 
 export function emptyCounters(environment: string): DeliveryCounters {
-  return { environment, deployments: 0, successes: 0, failures: 0, successesByDay: {}, failingSince: null, restores: 0, restoreMsTotal: 0, lastDeploymentAt: null };
+  return { environment, deployments: 0, successes: 0, failures: 0, successesByDay: {}, failingSince: null, restores: 0, restoreMsTotal: 0, lastDeploymentAt: null, byDay: {} };
 }

@@ -5,6 +5,7 @@ import type { Doc } from '../../../src/readstore/port.js';
 import type { ProjectionContext } from '../../../src/projections/projection.js';
 import { deliveryMetricsProjection, emptyCounters, type DeliveryCounters } from '../../../src/projections/read-models/delivery-metrics.js';
 import { deliveryFigures } from '../../../src/projections/read-models/delivery-figures.js';
+import { deliveryDaily } from '../../../src/projections/read-models/delivery-daily.js';
 
 /** The projection's documents in memory, applied event by event as the runner would. */
 async function project(events: StoredEvent[]): Promise<Map<string, Doc>> {
@@ -131,5 +132,28 @@ describe('delivery metrics after a partly written batch', () => {
     await deliveryMetricsProjection.apply(succeeded, contextFor(succeeded)); // the replay
     await deliveryMetricsProjection.apply(succeeded, contextFor(succeeded)); // and once more
     expect(docs.get('delivery_metrics/staging')).toMatchObject({ deployments: 1, successes: 1, failures: 0 });
+  });
+});
+
+describe('daily buckets', () => {
+  it('keep each day\'s deployments, failures and restores, and give every day of the window (oldest first)', async () => {
+    const bad = deployment('production');
+    const good = deployment('production');
+    const counters = await countersAfter([
+      bad.started('2026-03-01T10:00:00Z'),
+      bad.failed('2026-03-01T10:05:00Z'),
+      bad.rolledBack('2026-03-01T10:05:00Z'),
+      good.started('2026-03-02T09:00:00Z'),
+      good.succeeded('2026-03-02T10:05:00Z'),
+    ], 'production');
+    expect(counters.byDay).toEqual({
+      '2026-03-01': { deployments: 1, successes: 0, failures: 1, restores: 0, restoreMsTotal: 0 },
+      '2026-03-02': { deployments: 1, successes: 1, failures: 0, restores: 1, restoreMsTotal: 24 * 3600_000 },
+    });
+    expect(deliveryDaily(counters, new Date('2026-03-03T08:00:00Z'), 3)).toEqual([
+      { day: '2026-03-01', successes: 0, deployments: 1, failures: 1, changeFailureRate: 1, meanTimeToRestoreSeconds: null },
+      { day: '2026-03-02', successes: 1, deployments: 1, failures: 0, changeFailureRate: 0, meanTimeToRestoreSeconds: 24 * 3600 },
+      { day: '2026-03-03', successes: 0, deployments: 0, failures: 0, changeFailureRate: null, meanTimeToRestoreSeconds: null },
+    ]);
   });
 });
