@@ -1,4 +1,4 @@
-import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { ZodType } from 'zod';
 import type { AppDeps } from '../deps.js';
 import { commandContext, commandResponse, type ApiEnv } from '../request-context.js';
@@ -30,7 +30,7 @@ export function commandRoute(app: OpenAPIHono<ApiEnv>, deps: AppDeps, spec: Comm
     request: {
       ...(hasId ? { params: idParam } : {}),
       headers: commandHeaders,
-      body: { required: !spec.bodyOptional, content: { 'application/json': { schema: spec.body } } },
+      body: { required: !spec.bodyOptional, content: { 'application/json': { schema: documentedBody(spec.body) } } },
     },
     responses: {
       200: { description: 'command applied', content: { 'application/json': { schema: commandResultSchema } } },
@@ -57,4 +57,15 @@ export function commandRoute(app: OpenAPIHono<ApiEnv>, deps: AppDeps, spec: Comm
     });
     return commandResponse(c, result);
   });
+}
+
+/**
+ * A partial update refuses an empty object though none of its fields is required: the document
+ * says so with minProperties, which the zod refinement alone cannot express.
+ */
+function documentedBody(body: ZodType): ZodType {
+  const isObject = body instanceof z.ZodObject;
+  const nothingRequired = isObject && Object.values(body.shape).every((field) => (field as ZodType).safeParse(undefined).success);
+  if (nothingRequired && !body.safeParse({}).success) return body.openapi({ minProperties: 1 });
+  return body;
 }
