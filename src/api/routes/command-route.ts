@@ -40,7 +40,7 @@ export function commandRoute<Command extends DomainCommand>(app: OpenAPIHono<Api
       ...(hasId ? { params: idParam } : {}),
       ...(spec.dryRun ? { query: dryRunQuery } : {}),
       headers: commandHeaders,
-      body: { required: !spec.bodyOptional, content: { 'application/json': { schema: spec.body }, ...spec.otherBodies } },
+      body: { required: !spec.bodyOptional, content: { 'application/json': { schema: documentedBody(spec.body) }, ...spec.otherBodies } },
     },
     responses: {
       200: { description: 'command applied', content: { 'application/json': { schema: spec.dryRun ? z.union([commandResultSchema, commandPlanSchema]) : commandResultSchema } } },
@@ -70,4 +70,15 @@ export function commandRoute<Command extends DomainCommand>(app: OpenAPIHono<Api
     });
     return commandResponse(c, result);
   });
+}
+
+/**
+ * A partial update refuses an empty object though none of its fields is required: the document
+ * says so with minProperties, which the zod refinement alone cannot express.
+ */
+function documentedBody(body: ZodType): ZodType {
+  const isObject = body instanceof z.ZodObject;
+  const nothingRequired = isObject && Object.values(body.shape).every((field) => (field as ZodType).safeParse(undefined).success);
+  if (nothingRequired && !body.safeParse({}).success) return body.openapi({ minProperties: 1 });
+  return body;
 }

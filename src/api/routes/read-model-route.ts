@@ -6,7 +6,6 @@ import { problemResponse } from '../problem.js';
 import { consistencyQuery, documentSchema, idParam, pageQuery, pageSchema, queryInteger } from '../schemas.js';
 import { definedOnly, itemResponse, listResponse } from '../read-models.js';
 import { stateAsOf, streamHistory } from '../time-travel.js';
-import { ApiError } from '../error-handler.js';
 import type { AggregateModule } from '../../domain/aggregate.js';
 import { numericCursorQuery } from '../cursor.js';
 
@@ -23,7 +22,7 @@ export interface ReadModelRouteSpec {
 
 const asOfQuery = consistencyQuery.extend({
   revision: queryInteger(0, 999_999_999_999_999).optional().openapi({ description: 'State as of this revision, replayed from the stream' }),
-  at: z.iso.datetime({ offset: true }).optional().openapi({ description: 'State as of this time, replayed from the stream' }),
+  at: z.iso.datetime({ offset: true }).optional().openapi({ description: 'State as of this time, replayed from the stream (with revision: that revision, as the stream stood then)' }),
 });
 
 const errors = {
@@ -67,7 +66,6 @@ export function readModelRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps, spec: R
     async (c) => {
       const { id } = c.req.valid('param') as { id: string };
       const { consistentWith, revision, at } = c.req.valid('query') as z.infer<typeof asOfQuery>;
-      if (revision !== undefined && at !== undefined) throw new ApiError(400, 'give either revision or at, not both');
       if (spec.aggregate && (revision !== undefined || at !== undefined)) return stateAsOf(c, deps, spec.aggregate, id, { revision, at });
       return itemResponse(c, deps, spec.readModel, id, consistentWith);
     },
