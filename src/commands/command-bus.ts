@@ -106,8 +106,8 @@ export class CommandBus {
     if (key !== undefined) {
       return this.bySerializationKey.run(key, () => this.perStream.run(stream, async () => settled((await this.runTogether(module, id, [queued]))[0]!)));
     }
-    // A new id is this command's alone: nothing to queue behind.
-    if (request.id === undefined) return settled((await this.runTogether(module, id, [queued]))[0]!);
+    // A new id is this command's alone: nothing to queue behind, and no snapshot to look for.
+    if (request.id === undefined) return settled((await this.runTogether(module, id, [queued], { snapshots: undefined }))[0]!);
     return new Promise<Outcome>((settle) => this.enqueue(module, id, stream, { queued, settle })).then(settled);
   }
 
@@ -158,8 +158,8 @@ export class CommandBus {
   }
 
   /** One batch, and after a version conflict each command again on its own with the retries. */
-  private async runTogether(module: AggregateModule, id: string, queued: QueuedCommand[]): Promise<Outcome[]> {
-    const outcomes = await executeBatch(this.events, module.decider, id, queued, this.sources(module));
+  private async runTogether(module: AggregateModule, id: string, queued: QueuedCommand[], sources: Partial<CurrentSources> = {}): Promise<Outcome[]> {
+    const outcomes = await executeBatch(this.events, module.decider, id, queued, { ...this.sources(module), ...sources });
     if (outcomes !== 'conflict') return outcomes;
     const alone: Outcome[] = [];
     for (const entry of queued) {

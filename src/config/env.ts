@@ -19,6 +19,8 @@ const envSchema = z.object({
   RATE_LIMIT_BURST: z.coerce.number().min(0).default(400),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  /** Snapshot an aggregate each time its stream passes a multiple of this many events; 0 turns snapshots off. */
+  SNAPSHOT_EVERY: z.coerce.number().int().min(0).default(100),
 });
 
 export type Env = z.infer<typeof envSchema>;
