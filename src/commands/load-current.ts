@@ -43,9 +43,14 @@ export async function loadCurrent<State>(
   sources: CurrentSources = {},
 ): Promise<CurrentAggregate<State>> {
   const stream = streamName(decider.aggregateType, id);
-  const start = sources.cache?.get(stream) ?? (await readSnapshot(stream, sources)) ?? emptyStream(decider.initialState);
+  const cached = sources.cache?.get(stream);
+  const start = cached ?? (await readSnapshot(stream, sources)) ?? emptyStream(decider.initialState);
   const events = await store.readStream(stream, start.revision >= 0 ? { fromRevision: start.revision + 1 } : {});
-  if (events.length === 0) return { id, ...(start as StreamState & { state: State }) };
+  if (events.length === 0) {
+    // A snapshot at the head is as good as a cache entry from now on.
+    if (!cached && start.revision >= 0) sources.cache?.set(stream, start);
+    return { id, ...(start as StreamState & { state: State }) };
+  }
   let state = start.state as State;
   for (const event of events) {
     state = decider.evolve(state, { type: event.type, data: event.data });
