@@ -5,6 +5,7 @@ import { ProjectionService } from './projections/projection-service.js';
 import { allProjections } from './projections/read-models/index.js';
 import { openBackends } from './app/backends.js';
 import { CommandBus } from './commands/command-bus.js';
+import { commandBusOptions } from './commands/command-bus-options.js';
 import { AgentService } from './app/agent-service.js';
 import { createWorkBulkheads } from './resilience/index.js';
 import { waitForBackends } from './app/wait-for-backends.js';
@@ -22,7 +23,7 @@ await runProcess(async () => {
   const agents = new AgentService({
     events: backends.events,
     readStore: backends.readStore,
-    commands: new CommandBus(backends.events),
+    commands: new CommandBus(backends.events, undefined, commandBusOptions(env, backends.readStore)),
     projections,
     bulkhead: bulkheads.agents,
     logger,

@@ -7,6 +7,7 @@ import { createMetrics } from '../observability/metrics.js';
 import { ProjectionService } from '../projections/projection-service.js';
 import { allProjections } from '../projections/read-models/index.js';
 import { CommandBus } from '../commands/command-bus.js';
+import { commandBusOptions } from '../commands/command-bus-options.js';
 import { openBackends, type Backends } from './backends.js';
 import { AgentService } from './agent-service.js';
 import { createWorkBulkheads, registerCircuitGauge } from '../resilience/index.js';
@@ -42,7 +43,7 @@ export async function startApi(env: Env, options: { runProjections: boolean }): 
   const backends = await openBackends(env, logger);
   const projections = new ProjectionService(backends.events, backends.readStore, allProjections(), { run: options.runProjections, logger });
   // One bus for the API and the agents: it serialises deployment starts per environment.
-  const commands = new CommandBus(backends.events);
+  const commands = new CommandBus(backends.events, undefined, commandBusOptions(env, backends.readStore));
   // Background work is bounded so that live commands keep their latency (`rebuilds` is for rebuilds).
   const bulkheads = createWorkBulkheads();
   const agents = options.runProjections

@@ -2,15 +2,18 @@ import type { EventStore } from '../eventstore/port.js';
 import type { AggregateModule } from '../domain/aggregate.js';
 import type { DomainCommand, DomainEvent } from '../domain/decider.js';
 import type { EventMetadata } from '../events/metadata.js';
-import type { LoadedAggregate } from './load-aggregate.js';
+import type { CurrentAggregate, StateReader } from './load-current.js';
 
 /**
  * The part of an aggregate that reads or writes other streams, so it cannot live in src/domain.
  * Every method is optional: an aggregate that needs none of them is registered with its module alone.
  */
 export interface AggregateIO<State, Command, Facts> {
-  /** Facts about other aggregates, read from the event store (never from read models). */
-  loadFacts?(events: EventStore, command: Command, loaded: LoadedAggregate<State>): Promise<Facts>;
+  /**
+   * Facts about other aggregates, read from the event store (never from read models); `read`
+   * answers an aggregate's current state through the pipeline's cache.
+   */
+  loadFacts?(events: EventStore, command: Command, current: CurrentAggregate<State>, read: StateReader): Promise<Facts>;
   /**
    * Commands with the same key run one at a time in this process: a rule that spans aggregates
    * (one deployment in progress per environment) cannot be guarded by one stream's revision.

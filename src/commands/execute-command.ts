@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { WrongExpectedRevisionError, type EventStore } from '../eventstore/port.js';
+import { WrongExpectedRevisionError, type EventStore, type EventToAppend } from '../eventstore/port.js';
 import type { Decider, DomainEvent } from '../domain/decider.js';
 import { AggregateNotFoundError } from '../domain/errors.js';
 import { loadAggregate, type LoadedAggregate } from './load-aggregate.js';
@@ -7,7 +7,6 @@ import { SCHEMA_VERSION, type CommandContext, type EventMetadata } from '../even
 import { streamName } from '../events/stream-names.js';
 import { ContentionError, RevisionMismatchError } from './errors.js';
 import { formatPosition } from '../events/positions.js';
-import type { AggregateCache } from './aggregate-cache.js';
 import { ledgerVersioning } from '../events/upcasting/ledger-versioning.js';
 
 export interface CommandResult {
@@ -32,8 +31,6 @@ export interface ExecuteOptions<State, Command, Facts> {
   /** Loads the decider's facts (from the event store, or the stream just loaded); runs on every attempt. */
   loadFacts: (loaded: LoadedAggregate<State>) => Promise<Facts>;
   clock?: () => Date;
-  /** Recently loaded aggregates: a command then reads only the events appended since. */
-  cache?: AggregateCache;
   /** Runs between deciding and appending (see AggregateIO.beforeAppend). */
   beforeAppend?: (facts: Facts, metadata: EventMetadata) => Promise<void>;
 }
@@ -55,15 +52,9 @@ export async function executeCommand<State, Command, Event extends DomainEvent, 
   const clock = options.clock ?? (() => new Date());
 
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const loaded = await loadAggregate(store, decider, id, {}, options.cache);
-    // A command id appends at most once to a stream: running it again (a retry whose first
-    // outcome was unknown, e.g. after a timeout) answers with what it appended the first time.
-    const earlier = loaded.events.filter((event) => event.metadata.commandId === context.commandId);
-    if (earlier.length > 0) {
-      const last = earlier[earlier.length - 1]!;
-      const types = earlier.map((event) => event.type);
-      return result(decider.aggregateType, id, last.revision, last.position, context, types, earlier[0]!.revision === 0);
-    }
+    const loaded = await loadAggregate(store, decider, id);
+    const earlier = earlierResult(decider.aggregateType, loaded, context);
+    if (earlier) return earlier;
     if (loaded.revision < 0 && !options.creates) throw new AggregateNotFoundError(decider.aggregateType, id);
     if (context.expectedRevision !== undefined && context.expectedRevision !== loaded.revision) {
       throw new RevisionMismatchError(context.expectedRevision, loaded.revision);
@@ -76,25 +67,10 @@ export async function executeCommand<State, Command, Event extends DomainEvent, 
       return result(decider.aggregateType, id, loaded.revision, last?.position ?? 0n, context, [], false);
     }
 
-    const metadata: EventMetadata = {
-      actor: context.actor,
-      actorRole: context.actorRole,
-      commandId: context.commandId,
-      commandType: options.commandType,
-      correlationId: context.correlationId,
-      causationId: context.causationId,
-      at: clock().toISOString(),
-      schemaVersion: SCHEMA_VERSION,
-      ...(context.undoOf ? { undoOf: context.undoOf } : {}),
-    };
+    const metadata = commandMetadata(context, options.commandType, clock);
     try {
       await options.beforeAppend?.(facts, metadata);
-      const appended = await store.append(
-        stream,
-        // Each event is written in its type's current schema version.
-        events.map((event) => ({ id: randomUUID(), type: event.type, data: event.data, metadata: { ...metadata, schemaVersion: ledgerVersioning.upcasters.currentVersion(event.type) } })),
-        loaded.revision < 0 ? 'no_stream' : loaded.revision,
-      );
+      const appended = await store.append(stream, toAppend(events, metadata), loaded.revision < 0 ? 'no_stream' : loaded.revision);
       const types = events.map((event) => event.type);
       return result(decider.aggregateType, id, appended.nextRevision, appended.position, context, types, loaded.revision < 0);
     } catch (error) {
@@ -107,7 +83,44 @@ export async function executeCommand<State, Command, Event extends DomainEvent, 
   throw new ContentionError(stream, MAX_ATTEMPTS);
 }
 
-function result(
+/**
+ * A command id appends at most once to a stream: running it again (a retry whose first outcome
+ * was unknown, e.g. after a timeout) answers with what it appended the first time.
+ */
+export function earlierResult(aggregateType: string, loaded: LoadedAggregate<unknown>, context: CommandContext): CommandResult | undefined {
+  const earlier = loaded.events.filter((event) => event.metadata.commandId === context.commandId);
+  if (earlier.length === 0) return undefined;
+  const last = earlier[earlier.length - 1]!;
+  const types = earlier.map((event) => event.type);
+  return result(aggregateType, loaded.id, last.revision, last.position, context, types, earlier[0]!.revision === 0);
+}
+
+/** What every event a command appends carries about it. */
+export function commandMetadata(context: CommandContext, commandType: string, clock: () => Date): EventMetadata {
+  return {
+    actor: context.actor,
+    actorRole: context.actorRole,
+    commandId: context.commandId,
+    commandType,
+    correlationId: context.correlationId,
+    causationId: context.causationId,
+    at: clock().toISOString(),
+    schemaVersion: SCHEMA_VERSION,
+    ...(context.undoOf ? { undoOf: context.undoOf } : {}),
+  };
+}
+
+/** Each event is written in its type's current schema version. */
+export function toAppend(events: DomainEvent[], metadata: EventMetadata): EventToAppend[] {
+  return events.map((event) => ({
+    id: randomUUID(),
+    type: event.type,
+    data: event.data,
+    metadata: { ...metadata, schemaVersion: ledgerVersioning.upcasters.currentVersion(event.type) },
+  }));
+}
+
+export function result(
   aggregateType: string,
   id: string,
   revision: number,

@@ -1,7 +1,6 @@
 import type { EventStore, StoredEvent } from '../eventstore/port.js';
 import type { Decider, DomainEvent } from '../domain/decider.js';
 import { streamName } from '../events/stream-names.js';
-import type { AggregateCache } from './aggregate-cache.js';
 
 export interface LoadedAggregate<State> {
   id: string;
@@ -11,21 +10,22 @@ export interface LoadedAggregate<State> {
   events: StoredEvent[];
 }
 
-/** Rebuilds an aggregate by replaying its stream, optionally only up to a revision or a time. */
+/**
+ * Rebuilds an aggregate by replaying its whole stream, keeping the events (undo, revert, time travel
+ * and history need them; a command deciding on the head uses loadCurrent), optionally only up to a
+ * revision or a time.
+ */
 export async function loadAggregate<State, Event extends DomainEvent>(
   store: EventStore,
   decider: Pick<Decider<State, unknown, Event, unknown>, 'aggregateType' | 'initialState' | 'evolve'>,
   id: string,
   limit: { toRevision?: number; at?: Date } = {},
-  cache?: AggregateCache,
 ): Promise<LoadedAggregate<State>> {
   const stream = streamName(decider.aggregateType, id);
-  const whole = limit.toRevision === undefined && limit.at === undefined;
-  const cached = whole ? cache?.get(stream) : undefined;
-  const events = await store.readStream(stream, cached ? { fromRevision: cached.revision + 1 } : {});
-  let state = cached ? (cached.state as State) : decider.initialState;
-  let revision = cached ? cached.revision : -1;
-  const applied: StoredEvent[] = cached ? [...cached.events] : [];
+  const events = await store.readStream(stream);
+  let state = decider.initialState;
+  let revision = -1;
+  const applied: StoredEvent[] = [];
   for (const event of events) {
     if (limit.toRevision !== undefined && event.revision > limit.toRevision) break;
     if (limit.at !== undefined && recordedAt(event) > limit.at.getTime()) break;
@@ -33,7 +33,6 @@ export async function loadAggregate<State, Event extends DomainEvent>(
     revision = event.revision;
     applied.push(event);
   }
-  if (whole && cache && revision >= 0) cache.set(stream, { state, revision, events: applied });
   return { id, state, revision, events: applied };
 }
 

@@ -3,7 +3,6 @@ import type { AggregateModule } from '../domain/aggregate.js';
 import type { DomainEvent } from '../domain/decider.js';
 import { DomainConflictError } from '../domain/errors.js';
 import { executeCommand, type CommandResult } from './execute-command.js';
-import type { AggregateCache } from './aggregate-cache.js';
 import type { LoadedAggregate } from './load-aggregate.js';
 import type { CommandContext } from '../events/metadata.js';
 import { readMetadata } from '../events/metadata.js';
@@ -43,7 +42,6 @@ export async function undoCommand(
   aggregate: AggregateModule,
   target: UndoTarget,
   context: CommandContext,
-  cache?: AggregateCache,
 ): Promise<CommandResult> {
   const { decider } = aggregate;
   return executeCommand(
@@ -58,7 +56,6 @@ export async function undoCommand(
       commandType: `${aggregate.name}.undo`,
       context: { ...context, undoOf: target.commandId, causationId: target.commandId },
       loadFacts: async (loaded: LoadedAggregate<unknown>): Promise<UndoFacts> => undoFacts(aggregate, loaded, target.commandId),
-      cache,
     },
   );
 }

@@ -24,6 +24,8 @@ const envSchema = z.object({
   // Inbound CI webhooks: each endpoint is off until its secret is set.
   GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
   GITLAB_WEBHOOK_TOKEN: z.string().min(1).optional(),
+  /** Snapshot an aggregate each time its stream passes a multiple of this many events; 0 turns snapshots off. */
+  SNAPSHOT_EVERY: z.coerce.number().int().min(0).default(100),
 });
 
 export type Env = z.infer<typeof envSchema>;

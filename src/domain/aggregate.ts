@@ -40,6 +40,11 @@ export interface AggregateModule<
   /** The events that take back a command which appended `events` (throws when it cannot be undone). */
   compensate(events: Event[], stateBefore: State, stateNow: State): Event[];
   readonly revert?: RevertSupport<State, Command, Facts>;
+  /**
+   * The shape of the state `evolve` builds (1 when omitted). Raise it whenever evolve or the
+   * state changes: snapshots taken with another version are then ignored and rebuilt from events.
+   */
+  readonly stateVersion?: number;
 }
 
 /** An aggregate's module, checked against its own state, command, event and fact types. */

@@ -10,6 +10,7 @@ import { ProjectionService, type ProjectionServiceOptions } from '../../src/proj
 import { allProjections } from '../../src/projections/read-models/index.js';
 import type { Projection } from '../../src/projections/projection.js';
 import { CommandBus } from '../../src/commands/command-bus.js';
+import { commandBusOptions } from '../../src/commands/command-bus-options.js';
 import type { RegisteredAggregate } from '../../src/commands/aggregate-io.js';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppDeps } from '../../src/api/deps.js';
@@ -69,7 +70,7 @@ export async function startTestApp(envOverrides: Record<string, string> = {}, op
   const logger = options.logger ?? pino({ level: 'silent' });
   const projections = new ProjectionService(backends.events, backends.readStore, options.withProjections ?? allProjections(), { run: true, logger, ...options.projections });
   await projections.start();
-  const commands = new CommandBus(backends.events, options.aggregates);
+  const commands = new CommandBus(backends.events, options.aggregates, commandBusOptions(env, backends.readStore));
   const agentOptions = options.agents === true ? {} : options.agents || null;
   const agents = agentOptions
     ? new AgentService({ events: backends.events, readStore: backends.readStore, commands, projections, bulkhead: createWorkBulkheads().agents, logger }, agentOptions)

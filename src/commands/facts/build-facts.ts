@@ -4,5 +4,5 @@ import { featureState } from './feature-state.js';
 
 /** A build is requested for a feature that exists and is not deleted: request reads it. */
 export const buildIO: AggregateIO<BuildState, BuildCommand, BuildFacts> = {
-  loadFacts: async (events, command) => (command.type === 'request' ? featureState(events, command.data.featureId) : {}),
+  loadFacts: async (_events, command, _current, read) => (command.type === 'request' ? featureState(read, command.data.featureId) : {}),
 };

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { EventStore } from '../../eventstore/port.js';
 import { buildDecider } from '../../domain/build/index.js';
 import { deploymentDecider, type DeploymentCommand, type DeploymentFacts, type DeploymentState } from '../../domain/deployment/index.js';
-import { loadAggregate } from '../load-aggregate.js';
+import type { StateReader } from '../load-current.js';
 import type { EventMetadata } from '../../events/metadata.js';
 import type { AggregateIO } from '../aggregate-io.js';
 
@@ -35,11 +35,12 @@ export function reservationStream(environment: string): string {
 /** The gates' facts, read from the event store: the build, and the environments' reservations. */
 export async function loadDeploymentStartFacts(
   events: EventStore,
+  read: StateReader,
   command: { buildId: string; environment: string },
   deploymentId: string,
   now: Date = new Date(),
 ): Promise<DeploymentStartFacts> {
-  const build = (await loadAggregate(events, buildDecider, command.buildId)).state;
+  const build = (await read(buildDecider, command.buildId)).state;
 
   const reservations = await events.readStream(reservationStream(command.environment));
   const latest = reservations[reservations.length - 1];
@@ -47,7 +48,7 @@ export async function loadDeploymentStartFacts(
   const reserved = latest !== undefined && reservationSchema.parse(latest.data).deploymentId === deploymentId;
   if (latest && !reserved) {
     const { deploymentId } = reservationSchema.parse(latest.data);
-    const deployment = await loadAggregate(events, deploymentDecider, deploymentId);
+    const deployment = await read(deploymentDecider, deploymentId);
     const reservedAt = Date.parse(String(latest.metadata.at ?? latest.recordedAt.toISOString()));
     const startInFlight = deployment.revision < 0 && now.getTime() - reservedAt < START_IN_FLIGHT_MS;
     if (deployment.state.status === 'in_progress' || startInFlight) inProgressInEnvironment.push(deploymentId);
@@ -59,7 +60,7 @@ export async function loadDeploymentStartFacts(
   for (const reservation of staging) {
     const { deploymentId, buildId } = reservationSchema.parse(reservation.data);
     if (buildId !== command.buildId) continue;
-    if ((await loadAggregate(events, deploymentDecider, deploymentId)).state.status === 'succeeded') {
+    if ((await read(deploymentDecider, deploymentId)).state.status === 'succeeded') {
       stagingSucceededForBuild = true;
       break;
     }
@@ -88,8 +89,8 @@ export async function reserveEnvironment(
 export const deploymentIO: AggregateIO<DeploymentState, DeploymentCommand, DeploymentStartFacts | undefined> = {
   // Reservations make starts safe across processes; queueing them here saves retries.
   serializeBy: (command) => (command.type === 'start' ? `environment:${command.data.environment}` : undefined),
-  loadFacts: async (events, command, loaded) =>
-    command.type === 'start' ? loadDeploymentStartFacts(events, command.data, loaded.id) : undefined,
+  loadFacts: async (events, command, current, read) =>
+    command.type === 'start' ? loadDeploymentStartFacts(events, read, command.data, current.id) : undefined,
   beforeAppend: async (events, command, id, facts, metadata) => {
     if (command.type === 'start' && facts) await reserveEnvironment(events, command.data, id, facts, metadata);
   },

@@ -4,5 +4,5 @@ import { requirementState } from './requirement-state.js';
 
 /** A feature is created for an approved requirement: create reads that requirement. */
 export const featureIO: AggregateIO<FeatureState, FeatureCommand, FeatureFacts> = {
-  loadFacts: async (events, command) => (command.type === 'create' ? requirementState(events, command.data.requirementId) : {}),
+  loadFacts: async (_events, command, _current, read) => (command.type === 'create' ? requirementState(read, command.data.requirementId) : {}),
 };

@@ -1,8 +1,7 @@
-import type { EventStore } from '../../eventstore/port.js';
 import { featureDecider, type FeatureState } from '../../domain/feature/index.js';
-import { loadAggregate } from '../load-aggregate.js';
+import type { StateReader } from '../load-current.js';
 
-/** The current state of the feature a build or a pipeline is for, read from its stream. */
-export async function featureState(events: EventStore, featureId: string): Promise<{ feature: FeatureState }> {
-  return { feature: (await loadAggregate(events, featureDecider, featureId)).state };
+/** The current state of the feature a build or a pipeline is for, read at its stream's head. */
+export async function featureState(read: StateReader, featureId: string): Promise<{ feature: FeatureState }> {
+  return { feature: (await read(featureDecider, featureId)).state };
 }

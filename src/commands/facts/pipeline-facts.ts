@@ -4,5 +4,5 @@ import { featureState } from './feature-state.js';
 
 /** A pipeline runs for a feature that exists and is not deleted: start reads it. */
 export const pipelineIO: AggregateIO<PipelineState, PipelineCommand, PipelineFacts | undefined> = {
-  loadFacts: async (events, command) => (command.type === 'start' ? featureState(events, command.data.featureId) : undefined),
+  loadFacts: async (_events, command, _current, read) => (command.type === 'start' ? featureState(read, command.data.featureId) : undefined),
 };
