@@ -23,7 +23,7 @@ function log(dataDir: string, ...args: string[]): Promise<{ code: number | null;
 beforeAll(async () => {
   const store = openSqliteEventStore({ file: join(work, 'source', 'events.db') });
   for (let i = 0; i < 25; i++) {
-    await store.append(`feature-${i % 5}`, [{ id: randomUUID(), type: 'FeatureUpdated', data: { i }, metadata: { actor: 'alice' } }], 'any');
+    await store.append(`feature-${i % 5}`, [{ id: randomUUID(), type: 'FeatureUpdated', data: { changes: { complexityPoints: i + 2 }, previous: { complexityPoints: i + 1 } }, metadata: { actor: 'alice' } }], 'any');
   }
   await store.close();
 });

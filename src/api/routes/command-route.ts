@@ -79,6 +79,8 @@ export function commandRoute<Command extends DomainCommand>(app: OpenAPIHono<Api
 function documentedBody(body: ZodType): ZodType {
   const isObject = body instanceof z.ZodObject;
   const nothingRequired = isObject && Object.values(body.shape).every((field) => (field as ZodType).safeParse(undefined).success);
-  if (nothingRequired && !body.safeParse({}).success) return body.openapi({ minProperties: 1 });
+  // zod's own metadata, which the OpenAPI generator reads: `.openapi()` exists only on schemas
+  // built after @hono/zod-openapi extended zod, and the domain's schemas may be built before.
+  if (nothingRequired && !body.safeParse({}).success) return body.meta({ minProperties: 1 });
   return body;
 }
