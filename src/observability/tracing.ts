@@ -39,8 +39,8 @@ export function tracingOn(): boolean {
  * or an OTLP endpoint); the exporter reads its endpoint, headers and timeout from them too.
  * Off by default. Returns what flushes and stops it at shutdown.
  */
-export function initTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): () => Promise<void> {
-  if (!otlpRequested(env)) return async () => {};
+export function initTracing(serviceName: string): () => Promise<void> {
+  if (!otlpRequested(process.env)) return async () => {};
   const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }).merge(detectResources({ detectors: [envDetector] }));
   const provider = new NodeTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())] });
   provider.register();
