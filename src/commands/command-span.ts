@@ -1,6 +1,6 @@
-import { context, trace, type Context } from '@opentelemetry/api';
+import { context, isSpanContextValid, ROOT_CONTEXT, trace, type Context } from '@opentelemetry/api';
 import type { CommandContext } from '../events/metadata.js';
-import { contextOf, endSpan, startSpan, traceparentOf, type Traced } from '../observability/tracing.js';
+import { contextOf, endSpan, startSpan, traceparentOf, tracingOn, type Traced } from '../observability/tracing.js';
 
 export interface TracedCommand extends Traced {
   /** The command's context with the span's traceparent, which its events carry. */
@@ -28,8 +28,17 @@ export function startCommandSpan(commandType: string, command: CommandContext): 
   return { ...traced, commandContext: traceparent ? { ...rest, traceparent } : rest };
 }
 
+/** Without an SDK: no span, and the incoming traceparent goes on as it came (when well-formed). */
+function passedOn(command: CommandContext): CommandContext {
+  if (command.traceparent === undefined) return command;
+  const { traceparent: incoming, ...rest } = command;
+  const spanContext = trace.getSpanContext(contextOf(incoming));
+  return spanContext && isSpanContextValid(spanContext) ? { ...rest, traceparent: traceparentOf(trace.wrapSpanContext(spanContext))! } : rest;
+}
+
 /** Runs a command in its span (active while it runs), ended with its outcome. */
 export async function traceCommand<T>(commandType: string, command: CommandContext, work: (traced: CommandContext, trace: Context) => Promise<T>): Promise<T> {
+  if (!tracingOn()) return work(passedOn(command), ROOT_CONTEXT);
   const traced = startCommandSpan(commandType, command);
   try {
     const result = await context.with(traced.context, () => work(traced.commandContext, traced.context));

@@ -93,6 +93,7 @@ export function endSpan(span: Span, error?: unknown): void {
 
 /** Runs `work` in a child span of `parent` (the active context by default), ended when it settles. */
 export async function inSpan<T>(name: string, work: () => Promise<T>, options: { parent?: Context; links?: Link[] } = {}): Promise<T> {
+  if (!tracingOn()) return work();
   const traced = startSpan(name, options.parent ?? context.active(), { links: options.links });
   try {
     const result = await context.with(traced.context, work);
@@ -105,8 +106,9 @@ export async function inSpan<T>(name: string, work: () => Promise<T>, options: {
 }
 
 /** The synchronous inSpan (a decider's decide). */
-export function inSpanSync<T>(name: string, work: () => T, parent: Context = context.active()): T {
-  const traced = startSpan(name, parent);
+export function inSpanSync<T>(name: string, work: () => T, parent?: Context): T {
+  if (!tracingOn()) return work();
+  const traced = startSpan(name, parent ?? context.active());
   try {
     const result = work();
     endSpan(traced.span);
