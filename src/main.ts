@@ -6,7 +6,7 @@ import { initTracing } from './observability/tracing.js';
 
 // `npm start`: the API; with the embedded event store it also runs projections in-process.
 await runProcess(async () => {
-  const stopTracing = initTracing('agent-ledger-api');
+  const stopTracing = await initTracing('agent-ledger-api');
   const env = loadEnv();
   const runProjections = !env.EVENTSTORE_URL || process.env.RUN_PROJECTIONS === 'true';
   const api = await startApi(env, { runProjections });

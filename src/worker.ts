@@ -14,7 +14,7 @@ import { initTracing } from './observability/tracing.js';
 // `npm run worker`: runs the projections and the agents as their own process, so API and
 // workers scale apart.
 await runProcess(async () => {
-  const stopTracing = initTracing('agent-ledger-worker');
+  const stopTracing = await initTracing('agent-ledger-worker');
   const env = loadEnv();
   const logger = createLogger(env.LOG_LEVEL);
   const backends = await openBackends(env, logger);

@@ -11,7 +11,7 @@ export interface TracedCommand extends Traced {
  * Opens the command's span: under the active span (the request's, an agent's), or else under the
  * traceparent the command came with, so a trace continues even where this process records nothing.
  */
-export function startCommandSpan(commandType: string, command: CommandContext): TracedCommand {
+function startCommandSpan(commandType: string, command: CommandContext): TracedCommand {
   const active = context.active();
   const parent = trace.getSpan(active) || command.traceparent === undefined ? active : contextOf(command.traceparent, active);
   const traced = startSpan(`command ${commandType}`, parent, {

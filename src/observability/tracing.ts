@@ -14,10 +14,6 @@ import {
   type Span,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { StoredEvent } from '../eventstore/port.js';
 
 // Spans go through the API's global tracer: without a registered SDK it is the no-op tracer,
@@ -37,14 +33,12 @@ export function tracingOn(): boolean {
 /**
  * Registers the SDK when the standard OTEL_* variables ask for OTLP export (OTEL_TRACES_EXPORTER=otlp,
  * or an OTLP endpoint); the exporter reads its endpoint, headers and timeout from them too.
- * Off by default. Returns what flushes and stops it at shutdown.
+ * Off by default, and then the SDK is not even loaded. Returns what flushes and stops it at shutdown.
  */
-export function initTracing(serviceName: string): () => Promise<void> {
+export async function initTracing(serviceName: string): Promise<() => Promise<void>> {
   if (!otlpRequested(process.env)) return async () => {};
-  const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }).merge(detectResources({ detectors: [envDetector] }));
-  const provider = new NodeTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())] });
-  provider.register();
-  return () => provider.shutdown();
+  const { registerOtlpTracing } = await import('./tracing-sdk.js');
+  return registerOtlpTracing(serviceName);
 }
 
 function otlpRequested(env: NodeJS.ProcessEnv): boolean {

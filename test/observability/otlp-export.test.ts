@@ -35,18 +35,18 @@ describe('OTLP export', () => {
     vi.stubEnv('OTEL_TRACES_EXPORTER', '');
     vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', '');
     vi.stubEnv('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', '');
-    await initTracing('agent-ledger-test')();
+    await (await initTracing('agent-ledger-test'))();
     expect(tracingOn()).toBe(false);
     vi.stubEnv('OTEL_TRACES_EXPORTER', 'none');
     vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', 'http://127.0.0.1:9');
-    await initTracing('agent-ledger-test')();
+    await (await initTracing('agent-ledger-test'))();
     expect(tracingOn()).toBe(false);
   });
 
   it('sends spans to OTEL_EXPORTER_OTLP_ENDPOINT over OTLP/HTTP (JSON), flushed at shutdown', async () => {
     vi.stubEnv('OTEL_TRACES_EXPORTER', '');
     vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', await receiver());
-    const stop = initTracing('agent-ledger-test');
+    const stop = await initTracing('agent-ledger-test');
     expect(tracingOn()).toBe(true);
     const { span } = startSpan('exported', context.active());
     expect(span.isRecording()).toBe(true);
