@@ -2,9 +2,11 @@ import { loadEnv } from './config/env.js';
 import { startApi } from './app/start-api.js';
 import { runProcess } from './app/run-process.js';
 import { announceListening, announceStopped } from './app/banner.js';
+import { initTracing } from './observability/tracing.js';
 
 // `npm start`: the API; with the embedded event store it also runs projections in-process.
 await runProcess(async () => {
+  const stopTracing = await initTracing('agent-ledger-api');
   const env = loadEnv();
   const runProjections = !env.EVENTSTORE_URL || process.env.RUN_PROJECTIONS === 'true';
   const api = await startApi(env, { runProjections });
@@ -16,6 +18,7 @@ await runProcess(async () => {
   });
   return async (signal) => {
     await api.stop();
+    await stopTracing();
     announceStopped(signal);
   };
 });

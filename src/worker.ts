@@ -9,10 +9,12 @@ import { commandBusOptions } from './commands/command-bus-options.js';
 import { AgentService } from './app/agent-service.js';
 import { createWorkBulkheads } from './resilience/index.js';
 import { waitForBackends } from './app/wait-for-backends.js';
+import { initTracing } from './observability/tracing.js';
 
 // `npm run worker`: runs the projections and the agents as their own process, so API and
 // workers scale apart.
 await runProcess(async () => {
+  const stopTracing = await initTracing('agent-ledger-worker');
   const env = loadEnv();
   const logger = createLogger(env.LOG_LEVEL);
   const backends = await openBackends(env, logger);
@@ -34,6 +36,7 @@ await runProcess(async () => {
     await agents.stop();
     await projections.stop();
     await backends.close();
+    await stopTracing();
     logger.info({ signal }, 'worker stopped');
   };
 });

@@ -45,6 +45,8 @@ export class AgentActor {
       correlationId: meta.correlationId ?? cause.id,
       causationId: cause.id,
       ...(expectedRevision === undefined ? {} : { expectedRevision }),
+      // The cause's trace goes on in the command, also where this process records no spans.
+      ...(meta.traceparent === undefined ? {} : { traceparent: meta.traceparent }),
     };
   }
 

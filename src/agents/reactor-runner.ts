@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { EventStore, StoredEvent, Subscription } from '../eventstore/port.js';
 import { isTransient, type WorkBulkhead } from '../resilience/index.js';
 import type { Reactor } from './reactor.js';
+import { context } from '@opentelemetry/api';
+import { endSpan, startEventSpan } from '../observability/tracing.js';
 import type { ReactorCheckpoints } from './reactor-checkpoints.js';
 
 export interface ReactorRunnerOptions {
@@ -116,7 +118,20 @@ export class ReactorRunner {
     this._position = position;
   }
 
+  /** In a span continuing the event's trace: the commands the reactor issues become its children. */
   private async reactTo(event: StoredEvent): Promise<void> {
+    const traced = startEventSpan(`agent ${this.reactor.name} ${event.type}`, event, { 'agent_ledger.agent': this.reactor.name });
+    if (!traced) return this.reactWithRetry(event);
+    try {
+      await context.with(traced.context, () => this.reactWithRetry(event));
+      endSpan(traced.span);
+    } catch (error) {
+      endSpan(traced.span, error);
+      throw error;
+    }
+  }
+
+  private async reactWithRetry(event: StoredEvent): Promise<void> {
     const maxAttempts = this.options.maxAttempts ?? 3;
     for (let attempt = 1; ; attempt++) {
       try {

@@ -28,6 +28,7 @@ import { registerTraceRoute } from './routes/trace.js';
 import { registerConsole } from '../ui/console.js';
 import { registerDeliveryDailyRoute } from './routes/delivery-daily.js';
 import { registerProjectionCancelRoute } from './routes/projection-cancel.js';
+import { traceRequests } from './trace-requests.js';
 
 export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({
@@ -39,7 +40,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
     },
   });
 
-  app.use('*', requestLog(deps));
+  app.use('*', traceRequests(), requestLog(deps));
   app.onError((error, c) => errorToResponse(error, c, deps.logger));
   const methodsFor = allowedMethods(app);
   app.notFound((c) => {

@@ -26,6 +26,8 @@ export function commandContext(c: Context<ApiEnv>, options: { creates?: boolean 
     correlationId: correlation ?? commandId,
     causationId: commandId,
     expectedRevision: parseIfMatch(c.req.header('if-match'), options.creates ?? false),
+    // Read as W3C trace context (a malformed one is ignored, as the standard asks).
+    traceparent: c.req.header('traceparent'),
   };
 }
 

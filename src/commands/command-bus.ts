@@ -16,6 +16,8 @@ import { revertFacts } from './facts/revert-facts.js';
 import { undoCommand, type UndoTarget } from './undo.js';
 import { planCommand, planUndo, type CommandPlan } from './plan.js';
 import type { LoadedAggregate } from './load-aggregate.js';
+import type { Context } from '@opentelemetry/api';
+import { traceCommand } from './command-span.js';
 
 export interface CommandRequest {
   aggregateType: string;
@@ -81,7 +83,12 @@ export class CommandBus {
   }
 
   async dispatch(request: CommandRequest): Promise<CommandResult> {
-    const { module, io } = this.aggregate(request.aggregateType);
+    const { module } = this.aggregate(request.aggregateType);
+    return traceCommand(`${module.name}.${request.command.type}`, request.context, (context, trace) => this.run(module, { ...request, context }, trace));
+  }
+
+  private async run(module: AggregateModule, request: CommandRequest, trace: Context): Promise<CommandResult> {
+    const { io } = this.aggregate(request.aggregateType);
     const { command } = request;
     const id = request.id ?? request.context.commandId;
     const stream = streamName(module.name, id);
@@ -89,6 +96,7 @@ export class CommandBus {
       command,
       commandType: `${module.name}.${command.type}`,
       context: request.context,
+      trace,
       creates: module.creates.includes(command.type),
       loadFacts: async (current) => io.loadFacts?.(this.events, command, current, this.read),
       beforeAppend: async (facts, metadata) => io.beforeAppend?.(this.events, command, id, facts, metadata),
@@ -121,7 +129,7 @@ export class CommandBus {
     if (!registered) throw new NotUndoableError(target.aggregateType, `${target.aggregateType} commands cannot be undone`);
     const { module } = registered;
     const stream = streamName(module.name, target.aggregateId);
-    return this.perStream.run(stream, () => undoCommand(this.events, module, target, context));
+    return traceCommand(`${module.name}.undo`, context, (traced) => this.perStream.run(stream, () => undoCommand(this.events, module, target, traced)));
   }
 
   /** Resolves once every snapshot write started so far has settled. */

@@ -6,6 +6,8 @@ import { streamName } from '../events/stream-names.js';
 import { RevisionMismatchError } from './errors.js';
 import { commandMetadata, earlierResult, result, toAppend, type CommandResult } from './execute-command.js';
 import { loadAggregate } from './load-aggregate.js';
+import { context, type Context } from '@opentelemetry/api';
+import { inSpan, inSpanSync, linksTo } from '../observability/tracing.js';
 import { loadCurrent, rememberState, type CurrentAggregate, type CurrentSources } from './load-current.js';
 
 /** One command waiting in a stream's queue. */
@@ -14,6 +16,8 @@ export interface QueuedCommand {
   /** Command type as recorded in metadata, e.g. 'feature.update'. */
   commandType: string;
   context: CommandContext;
+  /** The command's own span: its decision is traced there; the shared load and append link to it. */
+  trace: Context;
   /** A creating command runs on a missing stream; any other answers 404 there. */
   creates: boolean;
   loadFacts(current: CurrentAggregate<unknown>): Promise<unknown>;
@@ -47,7 +51,9 @@ export async function executeBatch(
   clock: () => Date = () => new Date(),
 ): Promise<Outcome[] | 'conflict'> {
   const stream = streamName(decider.aggregateType, id);
-  const loaded = await loadCurrent(store, decider, id, sources);
+  const parent = queued[0]?.trace ?? context.active();
+  const links = linksTo(queued.slice(1).map((entry) => entry.trace));
+  const loaded = await inSpan('load', () => loadCurrent(store, decider, id, sources), { parent, links });
   let working: CurrentAggregate<unknown> = loaded;
   const writes: EventToAppend[] = [];
   const plans: Plan[] = [];
@@ -74,7 +80,8 @@ export async function executeBatch(
         throw new RevisionMismatchError(context.expectedRevision, working.revision);
       }
       const facts = await entry.loadFacts(working);
-      const events = decider.decide(entry.command, working.state, facts);
+      const decidedOn = working.state;
+      const events = inSpanSync('decide', () => decider.decide(entry.command, decidedOn, facts), entry.trace);
       if (events.length === 0) {
         plans.push({ kind: 'unchanged', revision: working.revision, position: working.position, afterBatchEvents: writes.length > 0 });
         continue;
@@ -98,7 +105,7 @@ export async function executeBatch(
   if (writes.length === 0) return plans.map(answer(loaded.position));
   let position: bigint;
   try {
-    position = (await store.append(stream, writes, loaded.revision < 0 ? 'no_stream' : loaded.revision)).position;
+    position = (await inSpan('append', () => store.append(stream, writes, loaded.revision < 0 ? 'no_stream' : loaded.revision), { parent, links })).position;
   } catch (error) {
     if (error instanceof WrongExpectedRevisionError) return 'conflict';
     // Nothing was written: the commands whose answer rests on the batch's events fail with it.

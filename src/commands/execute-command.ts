@@ -8,6 +8,8 @@ import { streamName } from '../events/stream-names.js';
 import { ContentionError, RevisionMismatchError } from './errors.js';
 import { formatPosition } from '../events/positions.js';
 import { ledgerVersioning } from '../events/upcasting/ledger-versioning.js';
+import { context as otelContext, type Context } from '@opentelemetry/api';
+import { inSpan, inSpanSync } from '../observability/tracing.js';
 
 export interface CommandResult {
   id: string;
@@ -33,6 +35,8 @@ export interface ExecuteOptions<State, Command, Facts> {
   clock?: () => Date;
   /** Runs between deciding and appending (see AggregateIO.beforeAppend). */
   beforeAppend?: (facts: Facts, metadata: EventMetadata) => Promise<void>;
+  /** The command's span: load, decide and append are traced under it (the active context by default). */
+  trace?: Context;
 }
 
 const MAX_ATTEMPTS = 5;
@@ -50,9 +54,10 @@ export async function executeCommand<State, Command, Event extends DomainEvent, 
   const { id, context } = options;
   const stream = streamName(decider.aggregateType, id);
   const clock = options.clock ?? (() => new Date());
+  const parent = options.trace ?? otelContext.active();
 
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const loaded = await loadAggregate(store, decider, id);
+    const loaded = await inSpan('load', () => loadAggregate(store, decider, id), { parent });
     const earlier = earlierResult(decider.aggregateType, loaded, context);
     if (earlier) return earlier;
     if (loaded.revision < 0 && !options.creates) throw new AggregateNotFoundError(decider.aggregateType, id);
@@ -60,7 +65,7 @@ export async function executeCommand<State, Command, Event extends DomainEvent, 
       throw new RevisionMismatchError(context.expectedRevision, loaded.revision);
     }
     const facts = await options.loadFacts(loaded);
-    const events = decider.decide(options.command, loaded.state, facts);
+    const events = inSpanSync('decide', () => decider.decide(options.command, loaded.state, facts), parent);
 
     if (events.length === 0) {
       const last = loaded.events.at(-1);
@@ -70,7 +75,7 @@ export async function executeCommand<State, Command, Event extends DomainEvent, 
     const metadata = commandMetadata(context, options.commandType, clock);
     try {
       await options.beforeAppend?.(facts, metadata);
-      const appended = await store.append(stream, toAppend(events, metadata), loaded.revision < 0 ? 'no_stream' : loaded.revision);
+      const appended = await inSpan('append', () => store.append(stream, toAppend(events, metadata), loaded.revision < 0 ? 'no_stream' : loaded.revision), { parent });
       const types = events.map((event) => event.type);
       return result(decider.aggregateType, id, appended.nextRevision, appended.position, context, types, loaded.revision < 0);
     } catch (error) {
@@ -107,6 +112,7 @@ export function commandMetadata(context: CommandContext, commandType: string, cl
     at: clock().toISOString(),
     schemaVersion: SCHEMA_VERSION,
     ...(context.undoOf ? { undoOf: context.undoOf } : {}),
+    ...(context.traceparent ? { traceparent: context.traceparent } : {}),
   };
 }
 

@@ -11,6 +11,8 @@ export const eventMetadataSchema = z.object({
   at: z.string(),
   schemaVersion: z.number().int(),
   undoOf: z.string().optional(),
+  /** W3C traceparent of the command that appended the event: its handlers continue that trace. */
+  traceparent: z.string().optional(),
 });
 
 export type EventMetadata = z.infer<typeof eventMetadataSchema>;
@@ -29,9 +31,11 @@ export interface CommandContext {
   expectedRevision?: number;
   /** Set on compensating commands: the commandId being undone. */
   undoOf?: string;
+  /** W3C traceparent the command continues (the client's, or the causing event's). */
+  traceparent?: string;
 }
 
-const STRING_FIELDS = ['actor', 'actorRole', 'commandId', 'commandType', 'correlationId', 'causationId', 'at', 'undoOf'] as const;
+const STRING_FIELDS = ['actor', 'actorRole', 'commandId', 'commandType', 'correlationId', 'causationId', 'at', 'undoOf', 'traceparent'] as const;
 
 /**
  * Reads metadata leniently: events written by other tools may lack some fields, and a field of

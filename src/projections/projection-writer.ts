@@ -5,6 +5,7 @@ import type { Projection } from './projection.js';
 import { generationCollection, generationKey, type Generation } from './projection-generation.js';
 import type { ProjectionRegistry } from './projection-registry.js';
 import { errorMessage, type ParkedEvents } from './projection-parking.js';
+import { endSpan, inSpan, linksTo, startEventSpan, tracingOn, type Traced } from '../observability/tracing.js';
 import { DocumentReadError, UnitOfWork, type WrittenDocuments } from './unit-of-work.js';
 
 export interface PoisonPolicy {
@@ -121,9 +122,35 @@ export class ProjectionWriter {
 
   /** Applies the batch (ordered by position) and saves the checkpoint after its last event. */
   async applyBatch(events: StoredEvent[]): Promise<BatchResult> {
-    const result = await this.apply(events);
-    await this.commit();
-    return result;
+    const spans = this.handlingSpans(events);
+    if (spans.length === 0) {
+      const result = await this.apply(events);
+      await this.commit();
+      return result;
+    }
+    try {
+      const result = await this.apply(events);
+      // One write for the batch: under the first event's span, linked from the others'.
+      await inSpan(`projection ${this.name} read-model write`, () => this.commit(), { parent: spans[0]!.context, links: linksTo(spans.slice(1).map((each) => each.context)) });
+      for (const { span } of spans) endSpan(span);
+      return result;
+    } catch (error) {
+      for (const { span } of spans) endSpan(span, error);
+      throw error;
+    }
+  }
+
+  /** A span per event of the batch this projection handles, continuing the trace the event carries. */
+  private handlingSpans(events: StoredEvent[]): Traced[] {
+    if (!tracingOn()) return [];
+    const reached = this.appliedUpTo ?? this._checkpoint;
+    const spans: Traced[] = [];
+    for (const event of events) {
+      if ((reached !== null && event.position <= reached) || (this.handled && !this.handled.has(event.type))) continue;
+      const traced = startEventSpan(`projection ${this.name} ${event.type}`, event, { 'agent_ledger.projection': this.name });
+      if (traced) spans.push(traced);
+    }
+    return spans;
   }
 
   /**
