@@ -15,7 +15,7 @@ const HEARTBEAT_MS = 15_000;
 const BATCH = 200;
 
 const streamQuery = auditFilterQuery.extend({
-  after: z.string().optional().openapi({ description: 'Start after this position (what Last-Event-ID does, for clients that cannot set headers)' }),
+  after: z.string().regex(/^\d{1,30}$/, 'must be a position from this stream').optional().openapi({ description: 'Start after this position (what Last-Event-ID does, for clients that cannot set headers)' }),
 });
 
 /**
@@ -34,7 +34,7 @@ export function registerAuditStreamRoute(app: OpenAPIHono<ApiEnv>, deps: AppDeps
       summary: 'The audit timeline live, as server-sent events (same filters; resumable by Last-Event-ID)',
       request: {
         query: streamQuery,
-        headers: z.object({ 'last-event-id': z.string().optional().openapi({ description: 'Resume after this position' }) }),
+        headers: z.object({ 'last-event-id': z.string().regex(/^\d{1,30}$/, 'must be a position from this stream').optional().openapi({ description: 'Resume after this position' }) }),
       },
       responses: {
         200: { description: 'text/event-stream of `audit` events whose id is the entry position', content: { 'text/event-stream': { schema: z.string() } } },
