@@ -41,7 +41,7 @@ ADMIN=$(token admin)
 fuzz() {
   local token=$1
   shift
-  "$VENV/bin/st" --config-file scripts/fuzz/schemathesis.toml run "$URL/openapi.json" \
+  SCHEMATHESIS_HOOKS=scripts/fuzz/hooks.py "$VENV/bin/st" --config-file scripts/fuzz/schemathesis.toml run "$URL/openapi.json" \
     --checks all \
     --phases examples,coverage,fuzzing,stateful \
     --max-examples "$EXAMPLES" \

@@ -1,4 +1,5 @@
-import type { Hono } from 'hono';
+import type { Hono, MiddlewareHandler } from 'hono';
+import { problem } from './problem.js';
 
 interface RoutePattern {
   method: string;
@@ -26,4 +27,20 @@ function toPattern(path: string): RegExp {
     .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment === '*' ? '.*' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('/');
   return new RegExp(`^${source}/?$`);
+}
+
+/**
+ * A method the path does not declare is a 405 before anything else looks at the request, so an
+ * undeclared method never reaches body checks or claims an Idempotency-Key.
+ */
+export function refuseUndeclaredMethods(methodsFor: (path: string) => string[]): MiddlewareHandler {
+  return async (c, next) => {
+    const allowed = methodsFor(c.req.path);
+    if (allowed.length === 0 || allowed.includes(c.req.method)) return next();
+    return methodNotAllowed(c.req.path, c.req.method, allowed);
+  };
+}
+
+export function methodNotAllowed(path: string, method: string, allowed: string[]): Response {
+  return problem(405, `${path} does not take ${method}`, { headers: { allow: allowed.join(', ') } });
 }

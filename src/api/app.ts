@@ -7,7 +7,7 @@ import { rateLimit } from './rate-limit.js';
 import { idempotency } from './idempotency.js';
 import { ApiError, errorToResponse } from './error-handler.js';
 import { problem, validationErrors } from './problem.js';
-import { allowedMethods } from './allowed-methods.js';
+import { allowedMethods, methodNotAllowed, refuseUndeclaredMethods } from './allowed-methods.js';
 import type { ApiEnv } from './request-context.js';
 import { registerOperationalRoutes } from './routes/operational.js';
 import { registerRequirementRoutes } from './routes/requirements.js';
@@ -45,7 +45,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
   const methodsFor = allowedMethods(app);
   app.notFound((c) => {
     const allowed = methodsFor(c.req.path);
-    if (allowed.length > 0) return problem(405, `${c.req.path} does not take ${c.req.method}`, { headers: { allow: allowed.join(', ') } });
+    if (allowed.length > 0) return methodNotAllowed(c.req.path, c.req.method, allowed);
     return problem(404, `no route for ${c.req.method} ${c.req.path}`);
   });
 
@@ -57,6 +57,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<ApiEnv> {
   app.use('/api/projections/:name/parked', authorize('admin', 'admin'));
   app.use('/api/projections/*', authorize('admin'));
   app.use('/api/*', authorize('engineer'));
+  app.use('/api/*', refuseUndeclaredMethods(methodsFor));
   app.use('/api/*', refuseContentEncoding, limitBodySize(deps.bodyLimitBytes), requireJsonBody);
   app.use('/api/*', idempotency(deps));
 

@@ -1,7 +1,7 @@
 import type { OpenAPIHono, RouteConfig } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ApiEnv } from './request-context.js';
-import { problemResponse } from './problem.js';
+import { consistencyTimeoutResponse, problemResponse } from './problem.js';
 
 /**
  * Registers a documented route whose handler answers with a plain Response. The route config's
@@ -39,7 +39,7 @@ function sharedResponses(config: RouteConfig): RouteConfig['responses'] {
   }
   if (request.headers) responses[412] = problemResponse('If-Match: * on a create');
   if (request.query && 'shape' in request.query && 'consistentWith' in (request.query as { shape: object }).shape) {
-    responses[504] = problemResponse('the read model did not reach consistentWith in time');
+    responses[504] = consistencyTimeoutResponse;
   }
   return responses;
 }

@@ -67,3 +67,9 @@ export const problemResponse = (description: string) => ({
   description,
   content: { 'application/problem+json': { schema: problemSchema } },
 });
+
+/** The documented outcome of ?consistentWith= when the read model does not reach the position in time. */
+export const consistencyTimeoutResponse = {
+  ...problemResponse('the read model did not reach consistentWith within 5 s; retry after Retry-After seconds'),
+  headers: { 'Retry-After': { required: true, description: 'seconds to wait before retrying', schema: { type: 'string' as const, pattern: '^[0-9]+$' } } },
+};

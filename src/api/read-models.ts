@@ -21,6 +21,17 @@ export async function awaitConsistency(deps: AppDeps, logical: string, consisten
       errors: [{ path: 'query.consistentWith', message: 'invalid position' }],
     });
   }
+  // No event sits at position 0 (SQLite counts from 1; EventStoreDB's log opens with its own
+  // records), so every read model, even one that has applied nothing, includes it.
+  if (position === 0n) return;
+  // A command answers only after its events are in the log, so a position past the head is one no
+  // command has reached: waiting cannot help, and the documented 504 is answered at once.
+  const head = await deps.events.headPosition();
+  if (head === null || position > head) {
+    throw new ApiError(504, `position ${consistentWith} is past the head of the log: no command has reached it`, {
+      headers: { 'retry-after': '1' },
+    });
+  }
   const reached = await deps.projections.waitFor(logical, position, CONSISTENCY_TIMEOUT_MS);
   if (!reached) {
     throw new ApiError(504, `the ${logical} read model did not reach position ${consistentWith} within 5 s`, {

@@ -69,7 +69,8 @@ export const commandHeaders = z.object({
     .string()
     .regex(/^(?:\*|(?:W\/)?"(?:0|[1-9]\d{0,14})")$/, 'must be an ETag this API issued, or *')
     .optional()
-    .openapi({ description: 'ETag of the revision you saw (409 if it changed), or * (412 on a create)' }),
+    // format "etag" names the quoted forms for generators that cannot read the pattern in a header.
+    .openapi({ format: 'etag', description: 'ETag of the revision you saw (409 if it changed), or * (412 on a create)' }),
   'idempotency-key': z
     .string()
     .regex(/^[\x21-\x7e]{1,200}$/, 'must be 1..200 printable ASCII characters')

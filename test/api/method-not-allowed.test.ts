@@ -24,6 +24,15 @@ describe('undeclared methods', () => {
     expect(response.headers.get('content-type')).toContain('application/problem+json');
   });
 
+  it('is 405 before any other check, even with an Idempotency-Key a command already used', async () => {
+    const headers = { 'idempotency-key': 'undeclared-method-key' };
+    const body = { title: 'Kept key', description: '', priority: 'low', acceptanceCriteria: ['listed'] };
+    expect((await api.request('POST', '/api/requirements', { body, headers })).status).toBe(201);
+    const undeclared = await api.request('PUT', '/api/requirements', { body, headers });
+    expect(undeclared.status).toBe(405);
+    expect(undeclared.headers.get('allow')).toBe('GET, HEAD, POST');
+  });
+
   it('an unknown path is still 404', async () => {
     expect((await api.request('GET', '/api/nothing-here')).status).toBe(404);
   });

@@ -32,4 +32,24 @@ describe('OpenAPI document', () => {
     expect(parameter('/api/features/{id}', 'patch', 'idempotency-key').pattern).toBeDefined();
     expect(doc.paths['/api/features/{id}'].patch.requestBody.content['application/json'].schema.minProperties).toBe(1);
   });
+
+  it('publishes patterns that match what the API accepts (JSON Schema patterns carry no flags)', () => {
+    const body = doc.paths['/api/builds'].post.requestBody.content['application/json'].schema.properties;
+    expect(new RegExp(body.commit.pattern).test('0A1B2C3d')).toBe(true);
+    expect(new RegExp(body.repository.pattern).test('GitHub.com/acme/shop')).toBe(true);
+    const ifMatch = parameter('/api/features/{id}', 'patch', 'if-match');
+    expect(ifMatch.format).toBe('etag');
+    expect(['*', '"3"', 'W/"3"'].every((value) => new RegExp(ifMatch.pattern).test(value))).toBe(true);
+    expect(new RegExp(parameter('/api/audit/stream', 'get', 'after').pattern).test('')).toBe(false);
+  });
+
+  it('documents the consistentWith timeout with its Retry-After on every query that takes it', () => {
+    const queries = Object.values(doc.paths).flatMap((operations: any) =>
+      Object.values(operations).filter((operation: any) => operation.parameters?.some((p: { name: string }) => p.name === 'consistentWith')),
+    );
+    expect(queries.length).toBeGreaterThan(10);
+    for (const operation of queries as any[]) {
+      expect(operation.responses['504'].headers['Retry-After']).toMatchObject({ required: true });
+    }
+  });
 });

@@ -14,8 +14,15 @@ const POLL_MS = 400;
 const HEARTBEAT_MS = 15_000;
 const BATCH = 200;
 
+/** One server-sent event of the stream (keep-alive comments are not events). */
+const auditEventSchema = z.object({
+  event: z.literal('audit'),
+  id: z.string().openapi({ description: 'the entry position, for Last-Event-ID' }),
+  data: z.string().openapi({ description: 'the audit entry as JSON' }),
+});
+
 const streamQuery = auditFilterQuery.extend({
-  after: z.string().optional().openapi({ description: 'Start after this position (what Last-Event-ID does, for clients that cannot set headers)' }),
+  after: z.string().regex(/^\d{1,30}$/, 'must be a position from this stream').optional().openapi({ description: 'Start after this position (what Last-Event-ID does, for clients that cannot set headers)' }),
 });
 
 /**
@@ -34,10 +41,10 @@ export function registerAuditStreamRoute(app: OpenAPIHono<ApiEnv>, deps: AppDeps
       summary: 'The audit timeline live, as server-sent events (same filters; resumable by Last-Event-ID)',
       request: {
         query: streamQuery,
-        headers: z.object({ 'last-event-id': z.string().optional().openapi({ description: 'Resume after this position' }) }),
+        headers: z.object({ 'last-event-id': z.string().regex(/^\d{1,30}$/, 'must be a position from this stream').optional().openapi({ description: 'Resume after this position' }) }),
       },
       responses: {
-        200: { description: 'text/event-stream of `audit` events whose id is the entry position', content: { 'text/event-stream': { schema: z.string() } } },
+        200: { description: 'text/event-stream of `audit` events whose id is the entry position', content: { 'text/event-stream': { schema: auditEventSchema } } },
         400: problemResponse('invalid query or position'),
       },
     }),

@@ -6,7 +6,7 @@ import { registerDeliveryGauges } from '../../observability/delivery-gauges.js';
 import type { AppDeps } from '../deps.js';
 import type { ApiEnv } from '../request-context.js';
 import { openapiRoute } from '../openapi-route.js';
-import { problemResponse } from '../problem.js';
+import { consistencyTimeoutResponse, problemResponse } from '../problem.js';
 import { consistencyQuery, documentSchema } from '../schemas.js';
 import { awaitConsistency } from '../read-models.js';
 
@@ -38,7 +38,7 @@ export function registerDeliveryMetricsRoutes(app: OpenAPIHono<ApiEnv>, deps: Ap
           content: { 'application/json': { schema: z.object({ items: z.array(documentSchema), windowDays: z.number(), generatedAt: z.string() }) } },
         },
         400: problemResponse('invalid query'),
-        504: problemResponse('the read model did not reach consistentWith in time'),
+        504: consistencyTimeoutResponse,
       },
     }),
     async (c) => {

@@ -2,7 +2,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { AppDeps } from '../deps.js';
 import type { ApiEnv } from '../request-context.js';
 import { openapiRoute } from '../openapi-route.js';
-import { problemResponse } from '../problem.js';
+import { consistencyTimeoutResponse, problemResponse } from '../problem.js';
 import { consistencyQuery, documentSchema, idParam, pageQuery, pageSchema, queryInteger } from '../schemas.js';
 import { definedOnly, itemResponse, listResponse } from '../read-models.js';
 import { stateAsOf, streamHistory } from '../time-travel.js';
@@ -28,7 +28,7 @@ const asOfQuery = consistencyQuery.extend({
 const errors = {
   400: problemResponse('invalid query'),
   401: problemResponse('no or bad token'),
-  504: problemResponse('read model did not reach consistentWith in time'),
+  504: consistencyTimeoutResponse,
 };
 
 /** GET /api/<path> (filtered, paginated, newest first) and GET /api/<path>/{id}. */

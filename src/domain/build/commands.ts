@@ -10,12 +10,13 @@ export type Severity = z.infer<typeof severitySchema>;
 export const requestBuildSchema = z
   .object({
     featureId: ulidSchema,
-    commit: z.string().regex(/^[0-9a-f]{7,40}$/i, 'must be a commit hash of 7 to 40 hexadecimal characters'),
+    // No regex flags: the pattern is published in the OpenAPI document, where flags do not exist.
+    commit: z.string().regex(/^[0-9a-fA-F]{7,40}$/, 'must be a commit hash of 7 to 40 hexadecimal characters'),
     /** Host and path, so the same owner/name on two hosts stays two repositories. */
     repository: z
       .string()
       .max(300)
-      .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+(\/[\w.-]+){2,}$/i, 'must be a repository as host/owner/name, e.g. github.com/acme/shop')
+      .regex(/^[a-zA-Z0-9-]+(\.[a-zA-Z0-9-]+)+(\/[\w.-]+){2,}$/, 'must be a repository as host/owner/name, e.g. github.com/acme/shop')
       .optional(),
   })
   .strict();

@@ -47,7 +47,8 @@ export function hasAnyField(payload: Record<string, unknown>): boolean {
 }
 
 /** revert {toRevision}: the same payload for every revertible aggregate. */
-export const revertSchema = z.object({ toRevision: z.number().int().min(0) }).strict();
+// The explicit maximum puts the bound zod enforces into the OpenAPI document.
+export const revertSchema = z.object({ toRevision: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }).strict();
 export type Revert = z.infer<typeof revertSchema>;
 
 /** Commands without a payload still reject unknown fields. */
