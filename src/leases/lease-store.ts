@@ -11,7 +11,8 @@ const LEASES = '_leases';
  */
 const leaseSchema = z.object({
   id: z.string(),
-  owner: z.string().nullable(),
+  // Missing means null: not every store keeps null fields written by $setOnInsert.
+  owner: z.string().nullable().default(null),
   expiresAt: z.number(),
 });
 export type Lease = z.infer<typeof leaseSchema>;

@@ -112,7 +112,12 @@ const ulidLikeIds = [
   '01HZY8Q3T90000000000000000',
 ];
 
-export function readStoreContract(adapterName: string, open: () => Promise<ReadStoreFixture>): void {
+/**
+ * `racesUnsupported`: why the server under test cannot be trusted with concurrent compare-and-set
+ * (FerretDB's SQLite backend reads and writes an update in two steps); those tests then skip, loudly.
+ */
+export function readStoreContract(adapterName: string, open: () => Promise<ReadStoreFixture>, options: { racesUnsupported?: string } = {}): void {
+  if (options.racesUnsupported) console.warn(`read store contract on ${adapterName}: concurrent compare-and-set SKIPPED: ${options.racesUnsupported}`);
   describe(`read store contract: ${adapterName}`, () => {
     const runId = ulid().toLowerCase();
     let fixture: ReadStoreFixture;
@@ -363,7 +368,7 @@ export function readStoreContract(adapterName: string, open: () => Promise<ReadS
         expect(await collection.get('missing')).toBeNull();
       });
 
-      it('of two concurrent swaps from the same value, exactly one applies', async () => {
+      it.skipIf(options.racesUnsupported !== undefined)('of two concurrent swaps from the same value, exactly one applies', async () => {
         const collection = await collectionWith([{ id: 'lease', owner: 'a', expiresAt: 100 }]);
 
         const results = await Promise.all(

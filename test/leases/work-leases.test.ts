@@ -1,36 +1,43 @@
-// Leases over the embedded read store, with a clock the test moves and heartbeats the test
-// runs: two "processes" (two WorkLeases on two handles to one file) share the work.
+// Leases over each read store adapter, with a clock the test moves and heartbeats the test
+// runs: two "processes" (two WorkLeases on two handles to one store) share the work.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { openEmbeddedReadStore } from '../../src/readstore/embedded/index.js';
+import { openMongoReadStore } from '../../src/readstore/mongo/index.js';
 import type { ReadStore } from '../../src/readstore/port.js';
 import { LeaseStore } from '../../src/leases/lease-store.js';
 import { LostLeaseError, WorkLeases, type LeasedWork } from '../../src/leases/work-leases.js';
 
-let dir: string;
-let stores: ReadStore[];
-let now: number;
-const clock = () => now;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'agent-ledger-leases-'));
-  stores = [];
-  now = 1_000_000;
-});
-
-afterEach(async () => {
-  for (const store of stores) await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function process(): { leases: WorkLeases; store: LeaseStore } {
-  const readStore = openEmbeddedReadStore({ file: join(dir, 'read-models.db') });
-  stores.push(readStore);
-  const store = new LeaseStore(readStore, clock);
-  return { store, leases: new WorkLeases(store, { ttlMs: 5_000, heartbeatMs: 1_000, clock }) };
+/** Opens handles to one fresh store per test; `drop` removes it afterwards. */
+interface StoreFactory {
+  fresh(): { open(): Promise<ReadStore>; drop(): Promise<void> };
 }
+
+const embedded: StoreFactory = {
+  fresh() {
+    const dir = mkdtempSync(join(tmpdir(), 'agent-ledger-leases-'));
+    return { open: async () => openEmbeddedReadStore({ file: join(dir, 'read-models.db') }), drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  },
+};
+
+const mongodbUrl = inject('mongodbUrl') ?? null;
+let databases = 0;
+const mongo: StoreFactory = {
+  fresh() {
+    const database = `agent_ledger_leases_${process.pid}_${Date.now()}_${++databases}`;
+    const open = () => openMongoReadStore({ url: mongodbUrl!, database });
+    return {
+      open,
+      drop: async () => {
+        const store = await open();
+        for (const name of await store.listCollections()) await store.dropCollection(name);
+        await store.close();
+      },
+    };
+  },
+};
 
 function recordingWork(name: string, log: string[], who: string): LeasedWork {
   return {
@@ -40,9 +47,39 @@ function recordingWork(name: string, log: string[], who: string): LeasedWork {
   };
 }
 
-describe('lease store', () => {
+leaseSuite('embedded', embedded);
+if (mongodbUrl === null) describe.skip('leases on MongoDB SKIPPED: FerretDB binary not built: run scripts/build-ferretdb.sh (or set MONGODB_URL)', () => it('runs', () => undefined));
+else leaseSuite('mongodb', mongo, process.env.MONGODB_URL ? undefined : 'FerretDB (SQLite backend) does not apply a conditional update atomically; set MONGODB_URL to run it');
+
+/** `racesUnsupported`: why racing acquisitions cannot be checked on this server (they skip, loudly). */
+function leaseSuite(adapter: string, factory: StoreFactory, racesUnsupported?: string): void {
+  if (racesUnsupported) console.warn(`leases on ${adapter}: racing acquisitions SKIPPED: ${racesUnsupported}`);
+let target: ReturnType<StoreFactory['fresh']>;
+let stores: ReadStore[];
+let now: number;
+const clock = () => now;
+
+beforeEach(() => {
+  target = factory.fresh();
+  stores = [];
+  now = 1_000_000;
+});
+
+afterEach(async () => {
+  for (const store of stores) await store.close();
+  await target.drop();
+});
+
+async function process(): Promise<{ leases: WorkLeases; store: LeaseStore }> {
+  const readStore = await target.open();
+  stores.push(readStore);
+  const store = new LeaseStore(readStore, clock);
+  return { store, leases: new WorkLeases(store, { ttlMs: 5_000, heartbeatMs: 1_000, clock }) };
+}
+
+describe(`lease store on ${adapter}`, () => {
   it('a running lease is refused to others and renewed for its holder', async () => {
-    const { store } = process();
+    const { store } = await process();
 
     expect(await store.acquire('projection:features', 'a', 5_000)).toBe(true);
     expect(await store.acquire('projection:features', 'b', 5_000)).toBe(false);
@@ -53,8 +90,8 @@ describe('lease store', () => {
     expect(await store.get('projection:features')).toMatchObject({ owner: 'a', expiresAt: 1_008_000 + 5_000 - 4_000 });
   });
 
-  it('an expired lease goes to the first who asks, and only to one of several racing', async () => {
-    const { store } = process();
+  it.skipIf(racesUnsupported !== undefined)('an expired lease goes to the first who asks, and only to one of several racing', async () => {
+    const { store } = await process();
     await store.acquire('agent:incident', 'a', 5_000);
     now += 5_001;
 
@@ -65,7 +102,7 @@ describe('lease store', () => {
   });
 
   it('a released lease is free at once and no longer listed as held', async () => {
-    const { store } = process();
+    const { store } = await process();
     await store.acquire('projection:audit', 'a', 5_000);
 
     await store.release('projection:audit', 'a');
@@ -75,11 +112,11 @@ describe('lease store', () => {
   });
 });
 
-describe('work leases', () => {
+describe(`work leases on ${adapter}`, () => {
   it('each piece of work runs in one process; when its holder stops beating, the other takes it over after the TTL', async () => {
     const log: string[] = [];
-    const first = process();
-    const second = process();
+    const first = await process();
+    const second = await process();
     for (const name of ['projection:features', 'agent:incident']) {
       first.leases.add(recordingWork(name, log, 'first'));
       second.leases.add(recordingWork(name, log, 'second'));
@@ -112,8 +149,8 @@ describe('work leases', () => {
 
   it('a graceful stop hands the work over at the other process\'s next heartbeat', async () => {
     const log: string[] = [];
-    const first = process();
-    const second = process();
+    const first = await process();
+    const second = await process();
     first.leases.add(recordingWork('projection:features', log, 'first'));
     second.leases.add(recordingWork('projection:features', log, 'second'));
     await first.leases.beat();
@@ -126,3 +163,4 @@ describe('work leases', () => {
     await second.leases.stop();
   });
 });
+}
