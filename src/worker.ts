@@ -10,16 +10,20 @@ import { AgentService } from './app/agent-service.js';
 import { createWorkBulkheads } from './resilience/index.js';
 import { waitForBackends } from './app/wait-for-backends.js';
 import { initTracing } from './observability/tracing.js';
+import { LeaseStore } from './leases/lease-store.js';
+import { WorkLeases } from './leases/work-leases.js';
 
 // `npm run worker`: runs the projections and the agents as their own process, so API and
-// workers scale apart.
+// workers scale apart. Several workers share the work: each projection and agent runs in the
+// one worker holding its lease.
 await runProcess(async () => {
   const stopTracing = await initTracing('agent-ledger-worker');
   const env = loadEnv();
   const logger = createLogger(env.LOG_LEVEL);
   const backends = await openBackends(env, logger);
   await waitForBackends(backends.describe, logger);
-  const projections = new ProjectionService(backends.events, backends.readStore, allProjections(), { run: true, logger });
+  const leases = new WorkLeases(new LeaseStore(backends.readStore), { logger });
+  const projections = new ProjectionService(backends.events, backends.readStore, allProjections(), { run: true, logger, leases });
   await projections.start();
   const bulkheads = createWorkBulkheads();
   const agents = new AgentService({
@@ -29,10 +33,13 @@ await runProcess(async () => {
     projections,
     bulkhead: bulkheads.agents,
     logger,
+    leases,
   });
   await agents.start();
-  logger.info({ projections: projections.projections.map((p) => p.name), agents: agents.status().map((a) => a.name) }, 'worker running');
+  await leases.start();
+  logger.info({ owner: leases.owner, projections: projections.projections.map((p) => p.name), agents: agents.status().map((a) => a.name) }, 'worker running');
   return async (signal) => {
+    await leases.stop();
     await agents.stop();
     await projections.stop();
     await backends.close();

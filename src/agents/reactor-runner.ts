@@ -13,6 +13,8 @@ export interface ReactorRunnerOptions {
   retryDelayMs?: number;
   batchSize?: number;
   logger?: Logger;
+  /** Throws when this process may no longer act for the reactor (its lease is gone): checked before each event. */
+  fence?: () => void;
 }
 
 export type ReactorStatus = 'starting' | 'running' | 'retrying' | 'stopped';
@@ -101,6 +103,7 @@ export class ReactorRunner {
     try {
       for (const event of batch) {
         if (this.stopped) throw new Error('reactor stopped');
+        this.options.fence?.();
         if (this.handled === null || this.handled.has(event.type)) await this.reactTo(event);
         done = event;
       }

@@ -13,6 +13,7 @@ import { ReactorRunner, type ReactorRunnerOptions } from '../agents/reactor-runn
 import { testingEngineerAgent } from '../agents/testing-engineer.js';
 import { WebhookAgent } from '../integrations/outbound/webhook-agent.js';
 import type { WebhookSenderOptions } from '../integrations/outbound/webhook-sender.js';
+import { agentLease, type WorkLeases } from '../leases/work-leases.js';
 
 export interface AgentServiceDeps {
   events: EventStore;
@@ -23,6 +24,8 @@ export interface AgentServiceDeps {
   /** Bounds the agents' concurrent work (createWorkBulkheads().agents). */
   bulkhead: WorkBulkhead;
   logger?: Logger;
+  /** Each agent runs only while this process holds its lease; without, every agent runs here. */
+  leases?: WorkLeases;
 }
 
 export interface AgentServiceOptions {
@@ -50,7 +53,10 @@ export interface AgentStatus {
 export class AgentService {
   private readonly runners: ReactorRunner[];
 
-  constructor(deps: AgentServiceDeps, options: AgentServiceOptions = {}) {
+  constructor(
+    private readonly deps: AgentServiceDeps,
+    options: AgentServiceOptions = {},
+  ) {
     const actor = (name: string) => new AgentActor(`agent:${name}`, deps.commands);
     const reactors: Reactor[] = [
       testingEngineerAgent(actor('testing-engineer'), deps.events),
@@ -65,13 +71,20 @@ export class AgentService {
       new WebhookAgent(deps.events, deps.readStore, options.webhooks, deps.logger),
     ];
     const checkpoints = new ReactorCheckpoints(deps.readStore);
-    this.runners = reactors.map(
-      (reactor) => new ReactorRunner(deps.events, checkpoints, reactor, deps.bulkhead, { logger: deps.logger, ...options.runner }),
-    );
+    const { leases } = deps;
+    this.runners = reactors.map((reactor) => {
+      const fence = leases ? () => leases.assertHeld(agentLease(reactor.name)) : undefined;
+      return new ReactorRunner(deps.events, checkpoints, reactor, deps.bulkhead, { logger: deps.logger, fence, ...options.runner });
+    });
   }
 
+  /** Starts the agents here, or hands them to the leases, which start each one this process wins. */
   async start(): Promise<void> {
-    for (const runner of this.runners) await runner.start();
+    const { leases } = this.deps;
+    for (const runner of this.runners) {
+      if (leases) leases.add({ name: agentLease(runner.reactor.name), start: () => runner.start(), stop: () => runner.stop() });
+      else await runner.start();
+    }
   }
 
   async stop(): Promise<void> {

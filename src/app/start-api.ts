@@ -15,6 +15,8 @@ import { waitForBackends } from './wait-for-backends.js';
 import { answerClientErrors, httpServerOptions } from './http-server-limits.js';
 import type { Server } from 'node:http';
 import { inboundSettings } from '../integrations/inbound/settings.js';
+import { LeaseStore } from '../leases/lease-store.js';
+import { WorkLeases } from '../leases/work-leases.js';
 
 // The console's local sign-in mints tokens for anyone who can reach it: this machine only.
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -41,19 +43,23 @@ export interface RunningApi {
 export async function startApi(env: Env, options: { runProjections: boolean }): Promise<RunningApi> {
   const logger = createLogger(env.LOG_LEVEL);
   const backends = await openBackends(env, logger);
-  const projections = new ProjectionService(backends.events, backends.readStore, allProjections(), { run: options.runProjections, logger });
+  // Running projections here takes their leases like a worker would, so this process and any
+  // worker started beside it never run the same projection or agent at once.
+  const leases = options.runProjections ? new WorkLeases(new LeaseStore(backends.readStore), { logger }) : undefined;
+  const projections = new ProjectionService(backends.events, backends.readStore, allProjections(), { run: options.runProjections, logger, leases });
   // One bus for the API and the agents: it serialises deployment starts per environment.
   const commands = new CommandBus(backends.events, undefined, commandBusOptions(env, backends.readStore));
   // Background work is bounded so that live commands keep their latency (`rebuilds` is for rebuilds).
   const bulkheads = createWorkBulkheads();
   const agents = options.runProjections
-    ? new AgentService({ events: backends.events, readStore: backends.readStore, commands, projections, bulkhead: bulkheads.agents, logger })
+    ? new AgentService({ events: backends.events, readStore: backends.readStore, commands, projections, bulkhead: bulkheads.agents, logger, leases })
     : null;
   const stopping = new AbortController();
   const ready = (async () => {
     await waitForBackends(backends.describe, logger, stopping.signal);
     await projections.start();
     await agents?.start();
+    await leases?.start();
   })();
   ready.catch(() => undefined);
   const metrics = createMetrics();
@@ -79,6 +85,7 @@ export async function startApi(env: Env, options: { runProjections: boolean }): 
   }).catch(async (error: NodeJS.ErrnoException) => {
     stopping.abort();
     await ready.catch(() => undefined);
+    await leases?.stop();
     await agents?.stop();
     await projections.stop();
     await backends.close();
@@ -99,6 +106,7 @@ export async function startApi(env: Env, options: { runProjections: boolean }): 
       stopping.abort();
       await ready.catch(() => undefined);
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await leases?.stop();
       await agents?.stop();
       await projections.stop();
       await backends.close();

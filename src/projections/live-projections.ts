@@ -21,6 +21,10 @@ export interface LiveProjectionsDeps {
   logger?: Logger;
   /** True once the process is stopping: a swap finishing then starts no runner. */
   stopping(): boolean;
+  /** Whether this process may run the projection now (it holds its lease). */
+  runsHere(name: string): boolean;
+  /** Throws when this process may no longer write the projection: checked before each write. */
+  fence(name: string): void;
 }
 
 /**
@@ -82,6 +86,7 @@ export class LiveProjections {
     const { deps } = this;
     const writer = new ProjectionWriter(deps.readStore, deps.registry, deps.parked, projection, generation, deps.policy, deps.logger);
     const name = projection.name;
+    writer.fenceWith(async () => deps.fence(name));
     const runner: ProjectionRunner = new ProjectionRunner(
       deps.events,
       writer,
@@ -107,7 +112,16 @@ export class LiveProjections {
     if (current && sameGeneration(current.writer.generation, generation)) return;
     this.runners.delete(projection.name);
     await current?.stop();
-    if (this.deps.run && generation.version === projection.version && !this.deps.stopping()) await this.startRunner(projection, generation);
+    if (this.deps.run && this.deps.runsHere(projection.name) && generation.version === projection.version && !this.deps.stopping()) {
+      await this.startRunner(projection, generation);
+    }
+  }
+
+  /** Stops the projection's runner here (its lease went to another process). */
+  async stopRunner(projection: Projection): Promise<void> {
+    const runner = this.runners.get(projection.name);
+    this.runners.delete(projection.name);
+    await runner?.stop();
   }
 
   async stop(): Promise<void> {

@@ -19,6 +19,8 @@ import type { RebuildTarget, RebuildTimings } from './rebuild/rebuild-job.js';
 import { dropGeneration, dropOtherGenerations, type CleanupDeps } from './rebuild/generation-cleanup.js';
 import { Retirements } from './rebuild/retirements.js';
 import { RebuildConflictError, UnknownProjectionError } from './rebuild/rebuild-errors.js';
+import { LeaseStore } from '../leases/lease-store.js';
+import { projectionLease, type WorkLeases } from '../leases/work-leases.js';
 
 export interface ProjectionServiceOptions {
   /** Run the projections here (the worker, or the single embedded process); else only observe them. */
@@ -38,6 +40,11 @@ export interface ProjectionServiceOptions {
   stallAfterMs?: number;
   /** How long a swapped-out generation stays readable for queries already under way (default 5 s). */
   retireAfterMs?: number;
+  /**
+   * With `run`, each projection runs only while this process holds its lease, so several
+   * workers share them; without, every projection runs here.
+   */
+  leases?: WorkLeases;
 }
 
 export interface RebuildTicket {
@@ -80,6 +87,8 @@ export class ProjectionService {
   /** Names this process on the rebuild claims it takes. */
   private readonly claimOwner = ownerId();
   private readonly cleanupDeps: CleanupDeps;
+  /** Read by every process, so the status says which worker holds each projection. */
+  private readonly leaseStore: LeaseStore;
   private stopped = false;
 
   constructor(
@@ -89,6 +98,7 @@ export class ProjectionService {
     private readonly options: ProjectionServiceOptions = { run: true },
   ) {
     this.registry = new ProjectionRegistry(readStore);
+    this.leaseStore = new LeaseStore(readStore);
     this.parked = new ParkedEvents(readStore);
     this.claims = new RebuildClaims(readStore);
     this.cleanupDeps = { readStore, registry: this.registry, parked: this.parked };
@@ -102,7 +112,22 @@ export class ProjectionService {
       this.byName.set(projection.name, projection);
       for (const logical of Object.keys(projection.collections)) this.projectionByCollection.set(logical, projection);
     }
-    this.live = new LiveProjections({ events, readStore, registry: this.registry, parked: this.parked, policy, run: options.run, runner: options.runner, logger: options.logger, stopping: () => this.stopped }, projections);
+    this.live = new LiveProjections(
+      {
+        events,
+        readStore,
+        registry: this.registry,
+        parked: this.parked,
+        policy,
+        run: options.run,
+        runner: options.runner,
+        logger: options.logger,
+        stopping: () => this.stopped,
+        runsHere: (name) => this.runsHere(name),
+        fence: (name) => options.leases?.assertHeld(projectionLease(name)),
+      },
+      projections,
+    );
     this.coordinator = new RebuildCoordinator({
       events,
       readStore,
@@ -131,6 +156,7 @@ export class ProjectionService {
         followSwap: (projection, entry) => this.followSwap(projection, entry),
         pickUpRebuilds: () => this.coordinator.pickUp(),
         retryParked: (name) => this.retryParked(name),
+        runsHere: (name) => this.runsHere(name),
         logger: options.logger,
       },
       projections,
@@ -145,10 +171,10 @@ export class ProjectionService {
       this.live.know(projection.name, liveGeneration(entry));
     }
     if (this.options.run) {
+      const { leases } = this.options;
       for (const projection of this.projections) {
-        const live = this.liveGenerationOf(projection.name);
-        if (live.version === projection.version) await this.live.startRunner(projection, live);
-        else await this.requestVersionRebuild(projection, live);
+        if (!leases) await this.runLive(projection);
+        else leases.add({ name: projectionLease(projection.name), start: () => this.runLive(projection), stop: () => this.live.stopRunner(projection) });
       }
       await this.coordinator.pickUp();
       await this.cleanUpGenerations(entries);
@@ -178,7 +204,7 @@ export class ProjectionService {
   /** Waits until the projection owning `logical` has applied `position`; false on timeout. */
   async waitFor(logical: string, position: bigint, timeoutMs: number): Promise<boolean> {
     const projection = this.projectionOwning(logical);
-    if (this.options.run) return this.live.waitFor(projection, position, timeoutMs);
+    if (this.options.run && this.runsHere(projection.name)) return this.live.waitFor(projection, position, timeoutMs);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       // Re-read the registry each time: a swap made by the worker must be followed at once.
@@ -284,13 +310,15 @@ export class ProjectionService {
   /** Re-applies the live generation's parked events here, or asks the worker to. */
   retryParked(name: string): Promise<ParkedRetryAnswer> {
     const { registry, parked, live, options } = this;
-    return retryParkedOf({ registry, parked, live, run: options.run, logger: options.logger }, this.projectionNamed(name));
+    return retryParkedOf({ registry, parked, live, run: options.run && this.runsHere(name), logger: options.logger }, this.projectionNamed(name));
   }
 
   /** Every projection's live generation, checkpoint, lag, state, parked count and rebuild. */
   async status(): Promise<ProjectionStatus[]> {
     const { events, registry, claims, parked, coordinator, live, stalls, options } = this;
-    const deps = { events, registry, claims, parked, coordinator, live, stalls, run: options.run, stallAfterMs: options.stallAfterMs ?? 30_000 };
+    const holders = await this.leaseStore.holders();
+    const heldBy = (name: string) => holders.get(projectionLease(name)) ?? null;
+    const deps = { events, registry, claims, parked, coordinator, live, stalls, heldBy, run: options.run, stallAfterMs: options.stallAfterMs ?? 30_000 };
     const statuses = await projectionStatuses(deps, this.projections);
     for (const listener of this.statusListeners) listener(statuses);
     return statuses;
@@ -299,6 +327,18 @@ export class ProjectionService {
   /** Called with every status() result: how the metrics gauges follow the projections. */
   onStatus(listener: (statuses: ProjectionStatus[]) => void): void {
     this.statusListeners.push(listener);
+  }
+
+  /** Runs the live generation here, or has it rebuilt first when this code has another version. */
+  private async runLive(projection: Projection): Promise<void> {
+    const live = this.liveGenerationOf(projection.name);
+    if (live.version === projection.version) await this.live.startRunner(projection, live);
+    else await this.requestVersionRebuild(projection, live);
+  }
+
+  private runsHere(name: string): boolean {
+    const { leases } = this.options;
+    return !leases || leases.holds(projectionLease(name));
   }
 
   private selectProjections(target: string): Projection[] {

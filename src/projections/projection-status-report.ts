@@ -17,6 +17,8 @@ export interface StatusReportDeps {
   coordinator: RebuildCoordinator;
   live: LiveProjections;
   stalls: StallDetector;
+  /** The process holding the projection's lease, if any. */
+  heldBy(name: string): string | null;
   /** Projections run here; else the registry says which generation a worker made live. */
   run: boolean;
   stallAfterMs: number;
@@ -51,6 +53,7 @@ export async function projectionStatuses(deps: StatusReportDeps, projections: Pr
       parked: await deps.parked.count(name, generation),
       rebuild,
       lastRebuild: entry?.lastRebuild ?? null,
+      heldBy: deps.heldBy(name),
     });
   }
   return statuses;

@@ -41,6 +41,11 @@ export const projectionStatusSchema = z.object({
   parked: z.number().int(),
   rebuild: rebuildStatusSchema.nullable(),
   lastRebuild: rebuildOutcomeSchema.nullable(),
+  /**
+   * The worker running the projection (`host#pid#nonce`), by its lease; null when no process
+   * holds the lease (between a worker's death and the takeover).
+   */
+  heldBy: z.string().nullable(),
 });
 export type ProjectionStatus = z.infer<typeof projectionStatusSchema>;
 

@@ -20,6 +20,8 @@ export interface RegistryPollDeps {
   followSwap(projection: Projection, entry: RegistryEntry): Promise<void>;
   pickUpRebuilds(): Promise<unknown>;
   retryParked(name: string): Promise<unknown>;
+  /** The projection's lease is held here: its parked-retry requests are this process's to run. */
+  runsHere(name: string): boolean;
   logger?: Logger;
 }
 
@@ -72,7 +74,7 @@ export class RegistryPoll {
       await deps.pickUpRebuilds();
       const known = new Set(this.projections.map((projection) => projection.name));
       for (const entry of entries.values()) {
-        if (entry.parkedRetryRequestedAt === null || !known.has(entry.id)) continue;
+        if (entry.parkedRetryRequestedAt === null || !known.has(entry.id) || !deps.runsHere(entry.id)) continue;
         await deps.registry.requestParkedRetry(entry.id, null);
         await deps.retryParked(entry.id).catch((error: unknown) => deps.logger?.warn({ projection: entry.id, err: error }, 'requested parked retry failed'));
       }

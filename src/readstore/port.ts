@@ -34,6 +34,11 @@ export interface IndexSpec {
  */
 export type BulkOp = { put: Doc } | { insert: Doc } | { delete: string };
 
+export interface UpdateOptions {
+  upsert?: boolean;
+  where?: Filter;
+}
+
 export interface FindOptions {
   sort?: Sort;
   limit?: number;
@@ -46,8 +51,12 @@ export interface ReadCollection {
   count(filter: Filter): Promise<number>;
   /** Inserts or replaces the whole document. */
   put(doc: Doc): Promise<void>;
-  /** Applies update operators to the document `id`; with upsert, creates it when missing. */
-  update(id: string, update: Update, options?: { upsert?: boolean }): Promise<{ matched: boolean }>;
+  /**
+   * Applies update operators to the document `id`; with upsert, creates it when missing. With
+   * `where`, only when the stored document also matches that filter, atomically: a
+   * compare-and-set (`matched` says whether it applied). `where` and `upsert` do not combine.
+   */
+  update(id: string, update: Update, options?: UpdateOptions): Promise<{ matched: boolean }>;
   delete(id: string): Promise<void>;
   /**
    * Applies the operations in order (on MongoDB, unordered when no id appears twice: no

@@ -1,4 +1,4 @@
-import type { BulkOp, Doc, Filter, FindOptions, IndexSpec, ReadCollection, ReadStore, Update } from '../readstore/port.js';
+import type { BulkOp, Doc, Filter, FindOptions, IndexSpec, ReadCollection, ReadStore, Update, UpdateOptions } from '../readstore/port.js';
 import type { BackendPolicy } from './backend-policy.js';
 
 /**
@@ -63,9 +63,10 @@ class ResilientCollection implements ReadCollection {
     return this.policy.run(() => this.inner.put(doc));
   }
 
-  update(id: string, update: Update, options?: { upsert?: boolean }): Promise<{ matched: boolean }> {
+  update(id: string, update: Update, options?: UpdateOptions): Promise<{ matched: boolean }> {
     const call = () => this.inner.update(id, update, options);
-    return isRepeatable(update) ? this.policy.run(call) : this.policy.once(call);
+    // A compare-and-set retried after it applied would report a miss: it is tried once.
+    return isRepeatable(update) && !options?.where ? this.policy.run(call) : this.policy.once(call);
   }
 
   delete(id: string): Promise<void> {

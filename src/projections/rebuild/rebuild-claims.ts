@@ -130,7 +130,7 @@ export function isUnowned(claim: RebuildClaim, staleAfterMs: number, now = Date.
 }
 
 /** A killed CLI or worker on this machine need not be waited for until its heartbeat is stale. */
-function ownerDiedHere(owner: string): boolean {
+export function ownerDiedHere(owner: string): boolean {
   const [host, pidText] = owner.split('#');
   const pid = Number(pidText);
   if (host !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;

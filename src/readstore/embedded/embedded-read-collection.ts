@@ -1,9 +1,10 @@
 // One read model collection in the embedded store: a table of (id, doc JSON text).
-import type { BulkOp, Doc, Filter, FindOptions, ReadCollection, Update } from '../port.js';
+import type { BulkOp, Doc, Filter, FindOptions, ReadCollection, Update, UpdateOptions } from '../port.js';
 import { applyUpdate } from './apply-update.js';
 import type { DocumentDatabase } from './document-database.js';
 import { quoteIdentifier, tableName } from './names.js';
 import { compileCount, compileFind } from './query-sql.js';
+import { compileFilter } from './filter-sql.js';
 
 interface DocRow {
   id: string;
@@ -56,9 +57,10 @@ export class EmbeddedReadCollection implements ReadCollection {
     this.database.writeCreating(this.name, () => this.upsert().run(doc.id, json));
   }
 
-  async update(id: string, update: Update, options: { upsert?: boolean } = {}): Promise<{ matched: boolean }> {
+  async update(id: string, update: Update, options: UpdateOptions = {}): Promise<{ matched: boolean }> {
+    if (options.where && options.upsert) throw new Error('update: where and upsert do not combine');
     const work = () => {
-      const row = this.selectById().get(id) as DocRow | undefined;
+      const row = (options.where ? this.selectByIdWhere(options.where, id) : this.selectById().get(id)) as DocRow | undefined;
       if (!row && !options.upsert) return { matched: false };
       const updated = applyUpdate(row ? parseDoc(row) : null, id, update);
       this.upsert().run(id, JSON.stringify(updated));
@@ -91,6 +93,13 @@ export class EmbeddedReadCollection implements ReadCollection {
         else deleteById.run(row.id);
       }
     });
+  }
+
+  /** Read and written in the same IMMEDIATE transaction: no other process writes in between. */
+  private selectByIdWhere(where: Filter, id: string): DocRow | undefined {
+    const condition = compileFilter(where);
+    const sql = `SELECT id, doc FROM ${this.table} WHERE id = ? AND (${condition.sql})`;
+    return this.database.statement(sql).get(id, ...condition.params) as DocRow | undefined;
   }
 
   private selectById() {

@@ -2,7 +2,7 @@
 // transactions, so it works the same on a standalone server and on FerretDB.
 import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import { MongoServerError } from 'mongodb';
-import type { BulkOp, Doc, Filter, FindOptions, ReadCollection, Update } from '../port.js';
+import type { BulkOp, Doc, Filter, FindOptions, ReadCollection, Update, UpdateOptions } from '../port.js';
 import { guarded } from './backend-errors.js';
 import {
   fromStoredDocument,
@@ -58,11 +58,15 @@ export class MongoReadCollection implements ReadCollection {
     });
   }
 
-  update(id: string, update: Update, options: { upsert?: boolean } = {}): Promise<{ matched: boolean }> {
+  update(id: string, update: Update, options: UpdateOptions = {}): Promise<{ matched: boolean }> {
+    if (options.where && options.upsert) return Promise.reject(new Error('update: where and upsert do not combine'));
     return guarded(async () => {
       const mongoUpdate = toMongoUpdate(update);
-      if (mongoUpdate === null) return this.touch(id, options.upsert ?? false);
-      const result = await this.collection.updateOne({ _id: id }, mongoUpdate, { upsert: options.upsert ?? false });
+      if (mongoUpdate === null && !options.where) return this.touch(id, options.upsert ?? false);
+      // One updateOne on the id and the condition: the server applies it atomically, a compare-and-set.
+      const filter = options.where ? { ...toMongoFilter(options.where), _id: id } : { _id: id };
+      if (mongoUpdate === null) return { matched: (await this.collection.countDocuments(filter, { limit: 1 })) > 0 };
+      const result = await this.collection.updateOne(filter, mongoUpdate, { upsert: options.upsert ?? false });
       return { matched: result.matchedCount > 0 };
     });
   }
