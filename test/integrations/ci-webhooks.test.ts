@@ -50,6 +50,20 @@ describe('GitHub deliveries (POST /webhooks/github)', () => {
     expect(await buildDoc(buildId)).toMatchObject({ status: 'failed', durationMs: 90_000 });
   });
 
+  it('given builds of one commit in two repositories, records the result only on the build of the repository that reported it (and on builds that name none)', async () => {
+    const commit = newCommit();
+    const own = await requestedBuild(api, commit, 'github.com/octo-org/octo-repo');
+    const fork = await requestedBuild(api, commit, 'github.com/someone/octo-repo-fork');
+    const unnamed = await requestedBuild(api, commit);
+
+    const response = await sendGithub(api, 'workflow_run', fixture('github-workflow-run-completed', commit), { deliveryId: 'gh-delivery-repositories' });
+
+    expect(response.body.builds.map((build: { buildId: string }) => build.buildId).sort()).toEqual([own.buildId, unnamed.buildId].sort());
+    expect((await buildDoc(own.buildId)).status).toBe('succeeded');
+    expect((await buildDoc(unnamed.buildId)).status).toBe('succeeded');
+    expect((await buildDoc(fork.buildId)).status).toBe('requested');
+  });
+
   it('answers 401 to a forged or unsigned delivery and appends nothing', async () => {
     const commit = newCommit();
     const { buildId } = await requestedBuild(api, commit);

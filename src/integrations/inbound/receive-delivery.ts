@@ -47,7 +47,7 @@ export async function receiveCiDelivery(deps: DeliveryDeps, deliveryId: string, 
   const builds: BuildMatch[] = [];
   if (report.outcome !== null && report.commit !== null) {
     const data = recordBuildResultSchema.parse({ outcome: report.outcome, durationMs: report.durationMs });
-    for (const buildId of await buildsAtCommit(deps.builds(), report.commit)) {
+    for (const buildId of await buildsAtCommit(deps.builds(), report.commit, report.repository)) {
       const context = await contextFor(deps.events, actor, deterministicUlid(EPOCH, 'ci-delivery', report.provider, deliveryId, buildId), buildId);
       try {
         await deps.commands.dispatch({ aggregateType: 'build', id: buildId, command: { type: 'recordResult', data }, context });

@@ -57,9 +57,9 @@ export async function sendGitlab(
 }
 
 /** A build of a fresh feature at `commit`, visible in the builds read model. */
-export async function requestedBuild(api: TestApp, commit: string): Promise<{ buildId: string; correlationId: string }> {
+export async function requestedBuild(api: TestApp, commit: string, repository?: string): Promise<{ buildId: string; correlationId: string }> {
   const { featureId } = await approvedFeature(api);
-  const requested = await api.request('POST', '/api/builds', { body: { featureId, commit }, headers: { 'x-correlation-id': `release-${commit.slice(0, 8)}` } });
+  const requested = await api.request('POST', '/api/builds', { body: { featureId, commit, ...(repository ? { repository } : {}) }, headers: { 'x-correlation-id': `release-${commit.slice(0, 8)}` } });
   expect(requested.status, JSON.stringify(requested.body)).toBe(201);
   const visible = await api.request('GET', `/api/builds/${requested.body.id}?consistentWith=${requested.body.position}`);
   expect(visible.status).toBe(200);
