@@ -232,8 +232,8 @@ describe.skipIf(!haveChromium)('the console in chromium', () => {
   });
 
   it('watches a rebuild from its progress bar to the swap', async () => {
-    // Enough events that the rebuild takes a few refreshes of the page.
-    for (let batch = 0; batch < 20; batch++) {
+    // Enough events that the rebuild outlasts a few refreshes of the page, even on a busy machine.
+    for (let batch = 0; batch < 60; batch++) {
       const events = Array.from({ length: 500 }, (_, i) => ({ id: randomUUID(), type: 'NoiseRecorded', data: { i }, metadata: { actor: 'load', at: new Date().toISOString() } }));
       await server.backends.events.append(`noise-${newUlid()}`, events, 'no_stream');
     }
@@ -241,7 +241,7 @@ describe.skipIf(!haveChromium)('the console in chromium', () => {
     await page.goto(`${server.url}/ui/operations`);
     await expect.poll(() => page.textContent('tr[data-name=audit] .lag'), { timeout: 60_000 }).toBe('0');
     await page.click('tr[data-name=audit] button.rebuild-start');
-    await expect.poll(() => page.locator('tr[data-name=audit] .rebuild [role=progressbar]').count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => page.locator('tr[data-name=audit] .rebuild [role=progressbar]').count(), { timeout: 30_000 }).toBe(1);
     await shot(page, 'operations-rebuild');
     await expect.poll(() => page.textContent('tr[data-name=audit] .last-rebuild'), { timeout: 60_000 }).toContain('swapped');
     expect(await page.textContent('tr[data-name=audit] .rebuild')).not.toContain('%');
