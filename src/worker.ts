@@ -12,6 +12,7 @@ import { waitForBackends } from './app/wait-for-backends.js';
 import { initTracing } from './observability/tracing.js';
 import { LeaseStore } from './leases/lease-store.js';
 import { WorkLeases } from './leases/work-leases.js';
+import { SharedLogReader } from './consumer/shared-log-reader.js';
 
 // `npm run worker`: runs the projections and the agents as their own process, so API and
 // workers scale apart. Several workers share the work: each projection and agent runs in the
@@ -23,11 +24,14 @@ await runProcess(async () => {
   const backends = await openBackends(env, logger);
   await waitForBackends(backends.describe, logger);
   const leases = new WorkLeases(new LeaseStore(backends.readStore), { logger });
-  const projections = new ProjectionService(backends.events, backends.readStore, allProjections(), { run: true, logger, leases });
+  // One reader of the log for every projection and agent of this worker.
+  const feed = new SharedLogReader(backends.events, { logger });
+  const projections = new ProjectionService(backends.events, backends.readStore, allProjections(), { run: true, logger, leases, feed });
   await projections.start();
   const bulkheads = createWorkBulkheads();
   const agents = new AgentService({
     events: backends.events,
+    feed,
     readStore: backends.readStore,
     commands: new CommandBus(backends.events, undefined, commandBusOptions(env, backends.readStore)),
     projections,

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { EventStore, StoredEvent, Subscription } from '../eventstore/port.js';
+import type { StoredEvent, Subscription } from '../eventstore/port.js';
+import type { FeedBatch, LogFeed } from '../consumer/log-feed.js';
 import { isTransient, type WorkBulkhead } from '../resilience/index.js';
 import type { Reactor } from './reactor.js';
 import { context } from '@opentelemetry/api';
@@ -20,11 +21,11 @@ export interface ReactorRunnerOptions {
 export type ReactorStatus = 'starting' | 'running' | 'retrying' | 'stopped';
 
 /**
- * Runs one reactor: a catch-up subscription to the global log from the reactor's checkpoint.
- * The checkpoint moves after each batch, so a crash replays at most one batch, which reactors
- * tolerate by design. A transient failure (a backend down, the bulkhead full) checkpoints what
- * was done, ends the subscription, and resumes at the failed event after a pause: no event is
- * skipped. Any other failure is retried a few times, then the event is parked and the reactor
+ * Runs one reactor: a subscription to the process's shared log reader from the reactor's
+ * checkpoint, for the event types it handles. The checkpoint moves after each batch, so a crash
+ * replays at most one batch, which reactors tolerate by design. A transient failure (a backend
+ * down, the bulkhead full) checkpoints what was done, ends the subscription, and resumes at the
+ * failed event after a pause: no event is skipped. Any other failure is retried a few times, then the event is parked and the reactor
  * goes on, so one bad event cannot stop an agent for good.
  */
 export class ReactorRunner {
@@ -37,7 +38,7 @@ export class ReactorRunner {
   private readonly handled: ReadonlySet<string> | null;
 
   constructor(
-    private readonly events: EventStore,
+    private readonly feed: LogFeed,
     private readonly checkpoints: ReactorCheckpoints,
     readonly reactor: Reactor,
     private readonly bulkhead: WorkBulkhead,
@@ -73,8 +74,9 @@ export class ReactorRunner {
   private async subscribeFromCheckpoint(): Promise<void> {
     this._position = await this.checkpoints.load(this.reactor.name);
     if (this.stopped) return;
-    const subscription = this.events.subscribeToAll({
+    const subscription = this.feed.subscribe({
       after: this._position,
+      eventTypes: this.handled,
       maxBatchSize: this.options.batchSize ?? 200,
       onBatch: (batch) => this.reactToBatch(batch),
     });
@@ -98,13 +100,13 @@ export class ReactorRunner {
     this.resubscribeTimer.unref();
   }
 
-  private async reactToBatch(batch: StoredEvent[]): Promise<void> {
+  private async reactToBatch(batch: FeedBatch): Promise<void> {
     let done: StoredEvent | null = null;
     try {
-      for (const event of batch) {
+      for (const event of batch.events) {
         if (this.stopped) throw new Error('reactor stopped');
         this.options.fence?.();
-        if (this.handled === null || this.handled.has(event.type)) await this.reactTo(event);
+        await this.reactTo(event);
         done = event;
       }
     } catch (error) {
@@ -112,7 +114,7 @@ export class ReactorRunner {
       if (done) await this.saveCheckpoint(done.position).catch(() => undefined);
       throw error;
     }
-    if (done) await this.saveCheckpoint(done.position);
+    await this.saveCheckpoint(batch.through);
     this._lastError = null;
   }
 

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { CommandBus } from '../commands/command-bus.js';
 import type { EventStore } from '../eventstore/port.js';
+import type { LogFeed } from '../consumer/log-feed.js';
+import { SharedLogReader } from '../consumer/shared-log-reader.js';
 import type { ReadStore } from '../readstore/port.js';
 import type { ProjectionService } from '../projections/projection-service.js';
 import { PipelineManager } from '../pipelines/pipeline-manager.js';
@@ -17,6 +19,8 @@ import { agentLease, type WorkLeases } from '../leases/work-leases.js';
 
 export interface AgentServiceDeps {
   events: EventStore;
+  /** The process's one reader of the log, shared with its projections; without, the service makes its own. */
+  feed?: LogFeed;
   readStore: ReadStore;
   commands: CommandBus;
   /** Where the pipeline manager finds running pipelines to sweep. */
@@ -71,10 +75,11 @@ export class AgentService {
       new WebhookAgent(deps.events, deps.readStore, options.webhooks, deps.logger),
     ];
     const checkpoints = new ReactorCheckpoints(deps.readStore);
+    const feed = deps.feed ?? new SharedLogReader(deps.events, { logger: deps.logger });
     const { leases } = deps;
     this.runners = reactors.map((reactor) => {
       const fence = leases ? () => leases.assertHeld(agentLease(reactor.name)) : undefined;
-      return new ReactorRunner(deps.events, checkpoints, reactor, deps.bulkhead, { logger: deps.logger, fence, ...options.runner });
+      return new ReactorRunner(feed, checkpoints, reactor, deps.bulkhead, { logger: deps.logger, fence, ...options.runner });
     });
   }
 

@@ -17,6 +17,7 @@ import type { Server } from 'node:http';
 import { inboundSettings } from '../integrations/inbound/settings.js';
 import { LeaseStore } from '../leases/lease-store.js';
 import { WorkLeases } from '../leases/work-leases.js';
+import { SharedLogReader } from '../consumer/shared-log-reader.js';
 
 // The console's local sign-in mints tokens for anyone who can reach it: this machine only.
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -46,13 +47,15 @@ export async function startApi(env: Env, options: { runProjections: boolean }): 
   // Running projections here takes their leases like a worker would, so this process and any
   // worker started beside it never run the same projection or agent at once.
   const leases = options.runProjections ? new WorkLeases(new LeaseStore(backends.readStore), { logger }) : undefined;
-  const projections = new ProjectionService(backends.events, backends.readStore, allProjections(), { run: options.runProjections, logger, leases });
+  // One reader of the log for every projection and agent of this process.
+  const feed = new SharedLogReader(backends.events, { logger });
+  const projections = new ProjectionService(backends.events, backends.readStore, allProjections(), { run: options.runProjections, logger, leases, feed });
   // One bus for the API and the agents: it serialises deployment starts per environment.
   const commands = new CommandBus(backends.events, undefined, commandBusOptions(env, backends.readStore));
   // Background work is bounded so that live commands keep their latency (`rebuilds` is for rebuilds).
   const bulkheads = createWorkBulkheads();
   const agents = options.runProjections
-    ? new AgentService({ events: backends.events, readStore: backends.readStore, commands, projections, bulkhead: bulkheads.agents, logger, leases })
+    ? new AgentService({ events: backends.events, feed, readStore: backends.readStore, commands, projections, bulkhead: bulkheads.agents, logger, leases })
     : null;
   const stopping = new AbortController();
   const ready = (async () => {

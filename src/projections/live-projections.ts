@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { EventStore } from '../eventstore/port.js';
+import type { LogFeed } from '../consumer/log-feed.js';
+import { GroupedWrites } from './grouped-writes.js';
 import type { ReadStore } from '../readstore/port.js';
 import type { Projection } from './projection.js';
 import { sameGeneration, type Generation } from './projection-generation.js';
@@ -10,7 +11,8 @@ import { ProjectionWriter, type PoisonPolicy } from './projection-writer.js';
 import { PositionWaiters } from './projection-waiters.js';
 
 export interface LiveProjectionsDeps {
-  events: EventStore;
+  /** The process's one reader of the log. */
+  feed: LogFeed;
   readStore: ReadStore;
   registry: ProjectionRegistry;
   parked: ParkedEvents;
@@ -37,11 +39,14 @@ export class LiveProjections {
   private readonly live = new Map<string, Generation>();
   private readonly runners = new Map<string, ProjectionRunner>();
   private readonly waiters = new Map<string, PositionWaiters>();
+  /** The runners' commits of one batch become one write. */
+  private readonly writes: GroupedWrites;
 
   constructor(
     private readonly deps: LiveProjectionsDeps,
     projections: Projection[],
   ) {
+    this.writes = new GroupedWrites(deps.readStore);
     for (const projection of projections) this.waiters.set(projection.name, new PositionWaiters());
   }
 
@@ -84,11 +89,13 @@ export class LiveProjections {
   /** Starts the runner of the projection's live generation. */
   async startRunner(projection: Projection, generation: Generation): Promise<void> {
     const { deps } = this;
-    const writer = new ProjectionWriter(deps.readStore, deps.registry, deps.parked, projection, generation, deps.policy, deps.logger);
+    const writer = new ProjectionWriter(deps.readStore, deps.registry, deps.parked, projection, generation, deps.policy, deps.logger, (writes) =>
+      this.writes.write(writes),
+    );
     const name = projection.name;
     writer.fenceWith(async () => deps.fence(name));
     const runner: ProjectionRunner = new ProjectionRunner(
-      deps.events,
+      deps.feed,
       writer,
       {
         onProgress: (position) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ReadStore } from '../readstore/port.js';
+import type { CollectionWrite, Doc, ReadStore } from '../readstore/port.js';
 import { generationKey, generationSchema, type Generation } from './projection-generation.js';
 
 const REGISTRY = '_projections';
@@ -118,7 +118,12 @@ export class ProjectionRegistry {
   }
 
   async saveCheckpoint(name: string, generation: Generation, position: bigint): Promise<void> {
-    await this.store.collection(CHECKPOINTS).put({ id: checkpointId(name, generation), position: position.toString(), at: new Date().toISOString() });
+    await this.store.collection(CHECKPOINTS).put(checkpointDoc(name, generation, position));
+  }
+
+  /** The checkpoint as a write, to go with the read-model writes it follows (see writeCollections). */
+  checkpointWrite(name: string, generation: Generation, position: bigint): CollectionWrite {
+    return { collection: CHECKPOINTS, ops: [{ put: checkpointDoc(name, generation, position) }] };
   }
 
   async dropCheckpoint(name: string, generation: Generation): Promise<void> {
@@ -131,6 +136,10 @@ export class ProjectionRegistry {
     const prefix = `${name}@`;
     return docs.filter((doc) => doc.id.startsWith(prefix)).map((doc) => doc.id.slice(prefix.length));
   }
+}
+
+function checkpointDoc(name: string, generation: Generation, position: bigint): Doc {
+  return { id: checkpointId(name, generation), position: position.toString(), at: new Date().toISOString() };
 }
 
 /** `features@v1` (the original form) or `features@v1_b2`. */

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { EventStore, StoredEvent, Subscription } from '../eventstore/port.js';
+import type { Subscription } from '../eventstore/port.js';
+import type { FeedBatch, LogFeed } from '../consumer/log-feed.js';
 import { generationKey } from './projection-generation.js';
 import { errorMessage } from './projection-parking.js';
 import type { ProjectionWriter } from './projection-writer.js';
@@ -27,8 +28,8 @@ const DEFAULT_BATCH_SIZE = 500;
 const RESUBSCRIBE_DELAY_MS = 1000;
 
 /**
- * Keeps the live generation of one projection up to date: a checkpointed catch-up subscription
- * to the global log feeding a ProjectionWriter. Each batch's documents are written before its
+ * Keeps the live generation of one projection up to date: a checkpointed subscription to the
+ * process's shared log reader, for the event types the projection handles, feeding a ProjectionWriter. Each batch's documents are written before its
  * checkpoint and documents remember the last position applied to them, so a crash anywhere
  * replays harmlessly. Batches and other writes to the generation (parked retries) take turns.
  */
@@ -42,7 +43,7 @@ export class ProjectionRunner {
   private _lastMovedAt = Date.now();
 
   constructor(
-    private readonly events: EventStore,
+    private readonly feed: LogFeed,
     readonly writer: ProjectionWriter,
     private readonly hooks: RunnerHooks,
     private readonly options: RunnerOptions = {},
@@ -90,10 +91,12 @@ export class ProjectionRunner {
     if (this.stopped) return;
     this._status = 'catching_up';
     const batchSize = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
-    const subscription = this.events.subscribeToAll({
+    const { canHandle } = this.writer.projection;
+    const subscription = this.feed.subscribe({
       after: this.writer.checkpoint,
+      eventTypes: canHandle ? new Set(canHandle) : null,
       maxBatchSize: batchSize,
-      onBatch: (batch) => this.exclusive(() => this.applyBatch(batch, batchSize)),
+      onBatch: (batch) => this.exclusive(() => this.applyBatch(batch)),
     });
     this.subscription = subscription;
     subscription.done.then(
@@ -113,12 +116,12 @@ export class ProjectionRunner {
     );
   }
 
-  private async applyBatch(batch: StoredEvent[], batchSize: number): Promise<void> {
-    if (batch.length === 0 || this.stopped) return;
-    await this.writer.applyBatch(batch);
-    this._processed += batch.length;
+  private async applyBatch(batch: FeedBatch): Promise<void> {
+    if (this.stopped) return;
+    await this.writer.applyBatch(batch.events, batch.through);
+    this._processed += batch.events.length;
     this._lastMovedAt = Date.now();
-    this._status = batch.length < batchSize ? 'live' : 'catching_up';
+    this._status = batch.live ? 'live' : 'catching_up';
     if (this._lastError !== null) {
       this._lastError = null;
       this.hooks.onError(null);

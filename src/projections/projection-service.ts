@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { EventStore } from '../eventstore/port.js';
+import type { LogFeed } from '../consumer/log-feed.js';
+import { SharedLogReader } from '../consumer/shared-log-reader.js';
 import type { ReadCollection, ReadStore } from '../readstore/port.js';
 import type { Projection } from './projection.js';
 import { generationCollection, generationKey, sameGeneration, type Generation } from './projection-generation.js';
@@ -45,6 +47,8 @@ export interface ProjectionServiceOptions {
    * workers share them; without, every projection runs here.
    */
   leases?: WorkLeases;
+  /** The process's one reader of the log, shared with its agents; without, the service makes its own. */
+  feed?: LogFeed;
 }
 
 export interface RebuildTicket {
@@ -114,7 +118,7 @@ export class ProjectionService {
     }
     this.live = new LiveProjections(
       {
-        events,
+        feed: options.feed ?? new SharedLogReader(events, { logger: options.logger }),
         readStore,
         registry: this.registry,
         parked: this.parked,

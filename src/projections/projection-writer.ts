@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { StoredEvent } from '../eventstore/port.js';
-import type { ReadCollection, ReadStore } from '../readstore/port.js';
+import type { CollectionWrite, ReadCollection, ReadStore } from '../readstore/port.js';
+import { writeCollections } from '../readstore/write-collections.js';
 import type { Projection } from './projection.js';
 import { generationCollection, generationKey, type Generation } from './projection-generation.js';
 import type { ProjectionRegistry } from './projection-registry.js';
@@ -39,6 +40,8 @@ export class ProjectionWriter {
   private written: WrittenDocuments | undefined;
   private fence: (() => Promise<void>) | null = null;
   private readonly stores = new Map<string, ReadCollection>();
+  /** How a commit's writes reach the store: on their own, or grouped with other writers' (GroupedWrites). */
+  private readonly writeAll: (writes: CollectionWrite[]) => Promise<void>;
   /** The event types the projection handles; null when it handles every event. */
   private readonly handled: ReadonlySet<string> | null;
 
@@ -50,7 +53,9 @@ export class ProjectionWriter {
     readonly generation: Generation,
     private readonly policy: PoisonPolicy = DEFAULT_POISON_POLICY,
     private readonly logger?: Logger,
+    writeAll?: (writes: CollectionWrite[]) => Promise<void>,
   ) {
+    this.writeAll = writeAll ?? ((writes) => writeCollections(readStore, writes));
     this.handled = projection.canHandle ? new Set(projection.canHandle) : null;
   }
 
@@ -120,16 +125,19 @@ export class ProjectionWriter {
     }
   }
 
-  /** Applies the batch (ordered by position) and saves the checkpoint after its last event. */
-  async applyBatch(events: StoredEvent[]): Promise<BatchResult> {
+  /**
+   * Applies the batch (ordered by position) and saves the checkpoint at `through`: its last
+   * event, or further when the reader skipped events of types this projection does not handle.
+   */
+  async applyBatch(events: StoredEvent[], through?: bigint): Promise<BatchResult> {
     const spans = this.handlingSpans(events);
     if (spans.length === 0) {
-      const result = await this.apply(events);
+      const result = await this.apply(events, through);
       await this.commit();
       return result;
     }
     try {
-      const result = await this.apply(events);
+      const result = await this.apply(events, through);
       // One write for the batch: under the first event's span, linked from the others'.
       await inSpan(`projection ${this.name} read-model write`, () => this.commit(), { parent: spans[0]!.context, links: linksTo(spans.slice(1).map((each) => each.context)) });
       for (const { span } of spans) endSpan(span);
@@ -157,10 +165,9 @@ export class ProjectionWriter {
    * Applies the batch in memory, on top of what earlier batches applied since the last commit:
    * a rebuild writes a document touched by many batches (an environment, a build) once.
    */
-  async apply(events: StoredEvent[]): Promise<BatchResult> {
+  async apply(events: StoredEvent[], through = events.at(-1)?.position): Promise<BatchResult> {
     const reached = this.appliedUpTo ?? this._checkpoint;
-    const last = events.at(-1);
-    if (!last || (reached !== null && last.position <= reached)) return { applied: 0, parked: 0 };
+    if (through === undefined || (reached !== null && through <= reached)) return { applied: 0, parked: 0 };
     const unit = (this.unit ??= new UnitOfWork((logical) => this.store(logical), { written: this.written }));
     let applied = 0;
     let parked = 0;
@@ -175,19 +182,25 @@ export class ProjectionWriter {
       this.discard();
       throw error;
     }
-    this.appliedUpTo = last.position;
+    this.appliedUpTo = through;
     return { applied, parked };
   }
 
-  /** Writes what was applied, then moves the checkpoint past it. */
+  /**
+   * Writes what was applied and the checkpoint past it, as one write: atomic on the embedded
+   * store, and on the others the checkpoint goes last, so a crash in between replays harmlessly.
+   */
   async commit(): Promise<void> {
     if (!this.unit || this.appliedUpTo === null) return;
     const { unit, appliedUpTo } = this;
     // Whatever happens next, the changes are not kept: a failure replays from the checkpoint.
     this.discard();
     await this.fence?.();
-    await unit.flush();
-    await this.registry.saveCheckpoint(this.name, this.generation, appliedUpTo);
+    const changes = unit.takeChanges();
+    const writes = changes.writes.map(({ logical, ops }) => ({ collection: this.collection(logical), ops }));
+    writes.push(this.registry.checkpointWrite(this.name, this.generation, appliedUpTo));
+    await this.writeAll(writes);
+    changes.stored();
     this._checkpoint = appliedUpTo;
   }
 

@@ -46,6 +46,13 @@ interface CollectionBuffer {
   absent: Set<string>;
 }
 
+/** One collection's share of the changes: its logical name, its handle and the operations. */
+export interface PendingWrite {
+  logical: string;
+  store: ReadCollection;
+  ops: BulkOp[];
+}
+
 interface Change {
   buffer: CollectionBuffer;
   id: string;
@@ -93,7 +100,20 @@ export class UnitOfWork {
     return count;
   }
 
+  /** Writes the changes, one bulk write per collection. */
   async flush(): Promise<void> {
+    const changes = this.takeChanges();
+    for (const { store, ops } of changes.writes) await store.bulk(ops);
+    changes.stored();
+  }
+
+  /**
+   * Hands the changes over for the caller to write (with other writes, in one transaction) and
+   * starts empty. `stored()` is to be called once they are written.
+   */
+  takeChanges(): { writes: PendingWrite[]; stored(): void } {
+    const writes: PendingWrite[] = [];
+    const remembered: Array<[string, Map<string, Doc | null>]> = [];
     for (const [logical, buffer] of this.buffers) {
       if (buffer.dirty.size === 0) continue;
       const ops: BulkOp[] = [];
@@ -106,10 +126,17 @@ export class UnitOfWork {
         else if (!absent) ops.push({ delete: id });
         if (doc) this.options.written?.noteWritten(logical, id);
       }
-      if (ops.length > 0) await buffer.store.bulk(ops);
-      this.options.written?.remember?.(logical, written);
+      if (ops.length > 0) writes.push({ logical, store: buffer.store, ops });
+      remembered.push([logical, written]);
     }
     this.buffers.clear();
+    const written = this.options.written;
+    return {
+      writes,
+      stored: () => {
+        for (const [logical, docs] of remembered) written?.remember?.(logical, docs);
+      },
+    };
   }
 
   async load(logical: string, id: string): Promise<Doc | null> {

@@ -34,6 +34,12 @@ export interface IndexSpec {
  */
 export type BulkOp = { put: Doc } | { insert: Doc } | { delete: string };
 
+/** One collection's operations within a write across several collections. */
+export interface CollectionWrite {
+  collection: string;
+  ops: BulkOp[];
+}
+
 export interface UpdateOptions {
   upsert?: boolean;
   where?: Filter;
@@ -70,6 +76,12 @@ export interface ReadStore {
   /** Creates the indexes if missing; safe to call on every start. */
   ensureIndexes(collection: string, indexes: IndexSpec[]): Promise<void>;
   dropCollection(name: string): Promise<void>;
+  /**
+   * Only on a store that can write several collections in one transaction (the embedded one):
+   * applies every entry, in order, atomically. Callers use writeCollections(), which falls back
+   * to one bulk write per entry, in order, on the other stores.
+   */
+  bulkWrite?(writes: CollectionWrite[]): Promise<void>;
   listCollections(): Promise<string[]>;
   /** Throws BackendUnavailableError when the store cannot be reached. */
   ping(): Promise<void>;

@@ -1,4 +1,4 @@
-import type { BulkOp, Doc, Filter, FindOptions, IndexSpec, ReadCollection, ReadStore, Update, UpdateOptions } from '../readstore/port.js';
+import type { BulkOp, CollectionWrite, Doc, Filter, FindOptions, IndexSpec, ReadCollection, ReadStore, Update, UpdateOptions } from '../readstore/port.js';
 import type { BackendPolicy } from './backend-policy.js';
 
 /**
@@ -7,10 +7,16 @@ import type { BackendPolicy } from './backend-policy.js';
  * increments or pushes is not, since a retry after an unknown outcome could apply it twice.
  */
 export class ResilientReadStore implements ReadStore {
+  /** Present when the inner store has it: a write across collections is retried as a whole. */
+  readonly bulkWrite?: (writes: CollectionWrite[]) => Promise<void>;
+
   constructor(
     private readonly inner: ReadStore,
     readonly policy: BackendPolicy,
-  ) {}
+  ) {
+    const { bulkWrite } = inner;
+    if (bulkWrite) this.bulkWrite = (writes) => this.policy.run(() => bulkWrite.call(inner, writes));
+  }
 
   collection(name: string): ReadCollection {
     return new ResilientCollection(this.inner.collection(name), this.policy);

@@ -1,3 +1,4 @@
+import { SharedLogReader } from '../../src/consumer/shared-log-reader.js';
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BackendUnavailableError } from '../../src/backends/errors.js';
@@ -43,7 +44,7 @@ function recordingReactor(fail: (event: StoredEvent, attempt: number) => Error |
 }
 
 function run(reactor: Reactor, bulkhead = new WorkBulkhead('agents', 2, 100)): ReactorRunner {
-  const runner = new ReactorRunner(stores.events, new ReactorCheckpoints(stores.readStore), reactor, bulkhead, { retryDelayMs: 20, batchSize: 3 });
+  const runner = new ReactorRunner(new SharedLogReader(stores.events), new ReactorCheckpoints(stores.readStore), reactor, bulkhead, { retryDelayMs: 20, batchSize: 3 });
   runners.push(runner);
   return runner;
 }

@@ -4,6 +4,7 @@
 // an order unspecified (find without sort), results are compared as sets.
 import { ulid } from 'ulid';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { writeCollections } from '../../src/readstore/write-collections.js';
 import type { Doc, Filter, IndexSpec, ReadCollection, ReadStore } from '../../src/readstore/port.js';
 
 export interface ReadStoreFixture {
@@ -582,6 +583,51 @@ export function readStoreContract(adapterName: string, open: () => Promise<ReadS
 
       it('counts 0 in a collection never written', async () => {
         expect(await newCollection().count({})).toBe(0);
+      });
+    });
+
+    describe('writes across collections (writeCollections)', () => {
+      it('applies every entry, in order, creating collections never written', async () => {
+        const [first, second] = [newCollectionName(), newCollectionName()];
+        await store.collection(first).put({ id: 'old', version: 1 });
+
+        await writeCollections(store, [
+          { collection: first, ops: [{ put: { id: 'old', version: 2 } }, { insert: { id: 'new' } }] },
+          { collection: second, ops: [{ put: { id: 'checkpoint', position: '7' } }] },
+          { collection: first, ops: [{ delete: 'new' }] },
+        ]);
+
+        expect(await store.collection(first).find({}, { sort: [['id', 1]] })).toEqual([{ id: 'old', version: 2 }]);
+        expect(await store.collection(second).get('checkpoint')).toEqual({ id: 'checkpoint', position: '7' });
+      });
+
+      it('does nothing with no entries or only empty ones', async () => {
+        const name = newCollectionName();
+
+        await writeCollections(store, []);
+        await writeCollections(store, [{ collection: name, ops: [] }]);
+
+        expect(await store.collection(name).count({})).toBe(0);
+      });
+
+      it('where the store writes them in one transaction, a failing entry leaves every collection as it was', async () => {
+        if (!store.bulkWrite) {
+          console.warn(`[read store contract: ${adapterName}] no bulkWrite: entries are written one after another, so atomicity is not part of this adapter's contract`);
+          return;
+        }
+        const [documents, checkpoints] = [newCollectionName(), newCollectionName()];
+        await store.collection(documents).put({ id: 'taken', version: 1 });
+
+        await expect(
+          store.bulkWrite([
+            { collection: documents, ops: [{ put: { id: 'changed' } }] },
+            { collection: checkpoints, ops: [{ put: { id: 'checkpoint', position: '9' } }] },
+            { collection: documents, ops: [{ insert: { id: 'taken', version: 2 } }] },
+          ]),
+        ).rejects.toThrow();
+
+        expect(await store.collection(documents).find({}, { sort: [['id', 1]] })).toEqual([{ id: 'taken', version: 1 }]);
+        expect(await store.collection(checkpoints).count({})).toBe(0);
       });
     });
 

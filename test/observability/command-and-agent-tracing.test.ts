@@ -1,3 +1,4 @@
+import { SharedLogReader } from '../../src/consumer/shared-log-reader.js';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { context, propagation, trace } from '@opentelemetry/api';
@@ -89,7 +90,7 @@ describe('an agent reacting to a traced event', () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const stored = `00-${traceId}-00f067aa0ba902b7-01`;
     await stores.events.append(`thing-${randomUUID()}`, [{ id: randomUUID(), type: 'Wanted', data: {}, metadata: { traceparent: stored } }], 'no_stream');
-    runner = new ReactorRunner(stores.events, new ReactorCheckpoints(stores.readStore), reactor, new WorkBulkhead('agents', 2, 100), { retryDelayMs: 20 });
+    runner = new ReactorRunner(new SharedLogReader(stores.events), new ReactorCheckpoints(stores.readStore), reactor, new WorkBulkhead('agents', 2, 100), { retryDelayMs: 20 });
     await runner.start();
 
     await vi.waitFor(() => expect(exporter.getFinishedSpans().some((span) => span.name === 'agent agent:tracer Wanted')).toBe(true));

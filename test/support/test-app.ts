@@ -20,6 +20,7 @@ import { AgentService, type AgentServiceOptions } from '../../src/app/agent-serv
 import { createWorkBulkheads, registerCircuitGauge } from '../../src/resilience/index.js';
 import { loadEnv } from '../../src/config/env.js';
 import { inboundSettings } from '../../src/integrations/inbound/settings.js';
+import { SharedLogReader } from '../../src/consumer/shared-log-reader.js';
 
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
@@ -68,12 +69,14 @@ export async function startTestApp(envOverrides: Record<string, string> = {}, op
   const env = loadEnv({ DATA_DIR: dataDir, AUTH_SECRET: TEST_SECRET, ...envOverrides });
   const backends = await openBackends(env, undefined, options.backends);
   const logger = options.logger ?? pino({ level: 'silent' });
-  const projections = new ProjectionService(backends.events, backends.readStore, options.withProjections ?? allProjections(), { run: true, logger, ...options.projections });
+  // One reader of the log for the projections and the agents, as in the app.
+  const feed = new SharedLogReader(backends.events, { logger });
+  const projections = new ProjectionService(backends.events, backends.readStore, options.withProjections ?? allProjections(), { run: true, logger, feed, ...options.projections });
   await projections.start();
   const commands = new CommandBus(backends.events, options.aggregates, commandBusOptions(env, backends.readStore));
   const agentOptions = options.agents === true ? {} : options.agents || null;
   const agents = agentOptions
-    ? new AgentService({ events: backends.events, readStore: backends.readStore, commands, projections, bulkhead: createWorkBulkheads().agents, logger }, agentOptions)
+    ? new AgentService({ events: backends.events, feed, readStore: backends.readStore, commands, projections, bulkhead: createWorkBulkheads().agents, logger }, agentOptions)
     : null;
   await agents?.start();
   const metrics = createMetrics();

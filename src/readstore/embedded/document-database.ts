@@ -87,6 +87,21 @@ export class DocumentDatabase {
     });
   }
 
+  /** Runs `work` in one write transaction, creating the collections first where they are missing. */
+  writeCreatingAll<T>(collections: string[], work: () => T): T {
+    return this.guarded(() => {
+      try {
+        for (const collection of collections) this.createTableIfMissing(collection);
+        return this.inWriteTransaction(work);
+      } catch (error) {
+        if (!isMissingTable(error)) throw error;
+        for (const collection of collections) this.knownTables.delete(collection);
+        for (const collection of collections) this.createTableIfMissing(collection);
+        return this.inWriteTransaction(work);
+      }
+    });
+  }
+
   /** Runs `work` in one write transaction; a missing collection has nothing to change. */
   writeExisting<T>(whenMissing: T, work: () => T): T {
     return this.read(whenMissing, () => this.inWriteTransaction(work));

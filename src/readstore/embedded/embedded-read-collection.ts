@@ -77,22 +77,26 @@ export class EmbeddedReadCollection implements ReadCollection {
   /** One transaction: all operations apply, in order, or none does. */
   async bulk(ops: BulkOp[]): Promise<void> {
     if (ops.length === 0) return;
-    // Serialised before the transaction, so a bad document fails the bulk without touching the file.
-    const rows = ops.map((op): BulkRow => {
-      if ('put' in op) return { kind: 'put', id: op.put.id, json: serialise(op.put) };
-      if ('insert' in op) return { kind: 'insert', id: op.insert.id, json: serialise(op.insert) };
-      return { kind: 'delete', id: op.delete };
-    });
-    this.database.writeCreating(this.name, () => {
-      const upsert = this.upsert();
-      const insert = this.insert();
-      const deleteById = this.deleteById();
-      for (const row of rows) {
-        if (row.kind === 'put') upsert.run(row.id, row.json);
-        else if (row.kind === 'insert') insert.run(row.id, row.json);
-        else deleteById.run(row.id);
-      }
-    });
+    const rows = bulkRows(ops);
+    this.database.writeCreating(this.name, () => this.applyRows(rows));
+  }
+
+  /** The operations as rows, serialised before any transaction: a bad document then touches nothing. */
+  prepare(ops: BulkOp[]): () => void {
+    const rows = bulkRows(ops);
+    return () => this.applyRows(rows);
+  }
+
+  /** Inside the caller's write transaction. */
+  private applyRows(rows: BulkRow[]): void {
+    const upsert = this.upsert();
+    const insert = this.insert();
+    const deleteById = this.deleteById();
+    for (const row of rows) {
+      if (row.kind === 'put') upsert.run(row.id, row.json);
+      else if (row.kind === 'insert') insert.run(row.id, row.json);
+      else deleteById.run(row.id);
+    }
   }
 
   /** Read and written in the same IMMEDIATE transaction: no other process writes in between. */
@@ -119,6 +123,14 @@ export class EmbeddedReadCollection implements ReadCollection {
   private deleteById() {
     return this.database.statement(`DELETE FROM ${this.table} WHERE id = ?`);
   }
+}
+
+function bulkRows(ops: BulkOp[]): BulkRow[] {
+  return ops.map((op): BulkRow => {
+    if ('put' in op) return { kind: 'put', id: op.put.id, json: serialise(op.put) };
+    if ('insert' in op) return { kind: 'insert', id: op.insert.id, json: serialise(op.insert) };
+    return { kind: 'delete', id: op.delete };
+  });
 }
 
 function parseDoc(row: DocRow): Doc {

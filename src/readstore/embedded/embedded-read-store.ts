@@ -1,5 +1,5 @@
 // The embedded read store: documents in a SQLite file in DATA_DIR, no server needed.
-import type { IndexSpec, ReadCollection, ReadStore } from '../port.js';
+import type { CollectionWrite, IndexSpec, ReadCollection, ReadStore } from '../port.js';
 import { openDocumentDatabase, type DocumentDatabase } from './document-database.js';
 import { EmbeddedReadCollection } from './embedded-read-collection.js';
 import { checkedCollectionName } from './names.js';
@@ -26,6 +26,13 @@ class EmbeddedReadStore implements ReadStore {
     checkedCollectionName(collection);
     const statements = indexes.flatMap((spec) => compileCreateIndex(collection, spec) ?? []);
     this.database.writeCreating(collection, () => statements.forEach((sql) => this.database.exec(sql)));
+  }
+
+  /** One SQLite transaction for every collection's operations. */
+  async bulkWrite(writes: CollectionWrite[]): Promise<void> {
+    const names = writes.map((write) => checkedCollectionName(write.collection));
+    const steps = writes.map((write, index) => new EmbeddedReadCollection(this.database, names[index]!).prepare(write.ops));
+    this.database.writeCreatingAll([...new Set(names)], () => steps.forEach((step) => step()));
   }
 
   async dropCollection(name: string): Promise<void> {
