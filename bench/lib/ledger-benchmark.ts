@@ -5,6 +5,7 @@ import { featureCommandMix } from './feature-command-mix.js';
 import { LedgerClient } from './ledger-client.js';
 import { runLoad, type LoadFigures } from './load.js';
 import { seedLedger } from './seed.js';
+import { delayDuring, scrapeDelays, type ReadModelDelay } from './read-model-delay.js';
 import type { BenchSettings } from './settings.js';
 
 export interface LedgerBenchmark {
@@ -14,6 +15,8 @@ export interface LedgerBenchmark {
   load: LoadFigures;
   /** The same commands from one connection: the latency of a command with nothing queued. Null when skipped. */
   single: LoadFigures | null;
+  /** Acknowledgement → read model during the 50-connection load, from the server's histogram. */
+  delay: ReadModelDelay;
 }
 
 /** Feature commands over HTTP against the API on the embedded stores in `dataDir`. */
@@ -45,13 +48,17 @@ export async function benchmarkLedger(settings: BenchSettings, dataDir: string, 
       warmup = await runLoad(server.url, { connections, seconds: settings.BENCH_WARMUP_SECONDS }, request);
     }
     log(`(a) ledger: ${connections} connections for ${settings.BENCH_SECONDS} s`);
+    const delaysBefore = await scrapeDelays(server.url);
     const load = await runLoad(server.url, { connections, seconds: settings.BENCH_SECONDS }, request, server.cpuSeconds);
+    // The last events of the load reach their read models within a moment.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const delay = delayDuring(delaysBefore, await scrapeDelays(server.url));
     let single: LoadFigures | null = null;
     if (settings.BENCH_SINGLE_SECONDS > 0) {
       log(`(a) ledger: 1 connection for ${settings.BENCH_SINGLE_SECONDS} s`);
       single = await runLoad(server.url, { connections: 1, seconds: settings.BENCH_SINGLE_SECONDS }, request, server.cpuSeconds);
     }
-    return { seededFeatures: seeded.featureIds.length, warmup, load, single };
+    return { seededFeatures: seeded.featureIds.length, warmup, load, single, delay };
   } finally {
     await server.stop();
   }

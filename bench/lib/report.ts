@@ -4,6 +4,15 @@ const integer = (value: number) => Math.round(value).toLocaleString('en-US');
 const cpuMs = (value: number | null) => (value === null ? '?' : `${value.toFixed(3)} ms`);
 const ms = (value: number) => `${value.toFixed(value < 10 ? 1 : 0)} ms`;
 
+function readModelDelayLine(delay: BenchSummary['readModelDelay']): string {
+  if (delay.worstP99Ms === null) return 'acknowledgement → read model: nothing recorded';
+  const verdict = delay.met ? 'meets the goal' : '!!! ABOVE THE GOAL !!!';
+  return (
+    `acknowledgement → read model under load, p99: features ≤ ${delay.featuresP99Ms ?? '?'} ms, worst ≤ ${delay.worstP99Ms} ms (${delay.worstProjection}), ` +
+    `${integer(delay.events)} events (goal <= ${delay.goalMs} ms): ${verdict}`
+  );
+}
+
 /** The human-readable figures; the JSON summary follows them on its own line. */
 export function formatReport(summary: BenchSummary): string {
   const { settings, ledger, bareHono, replay } = summary;
@@ -35,6 +44,7 @@ export function formatReport(summary: BenchSummary): string {
     ...(single
       ? [`p99 at 1 connection: ${ms(single.ledger.p99Ms)} (bare Hono ${ms(single.bareHono.p99Ms)}; goal <= ${single.p99GoalMs} ms): ${single.met ? 'meets the goal' : '!!! ABOVE THE GOAL !!!'}`]
       : []),
+    readModelDelayLine(summary.readModelDelay),
     `load average: ${summary.loadAverage.join(' ')} (figures move with what else runs on the machine)`,
     ...(summary.cpuRatio === null
       ? []

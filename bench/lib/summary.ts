@@ -4,10 +4,13 @@ import type { BareHonoBenchmark } from './bare-hono-benchmark.js';
 import type { LedgerBenchmark } from './ledger-benchmark.js';
 import type { LoadFigures } from './load.js';
 import type { ReplayFigures } from './replay.js';
+import type { ReadModelDelay } from './read-model-delay.js';
 
 export const RATIO_GOAL = 0.2;
 /** A command's p99 from one connection, in milliseconds. */
 export const SINGLE_CONNECTION_P99_GOAL_MS = 5;
+/** Acknowledgement → visible in its read model, p99 under the 50-connection load, in milliseconds. */
+export const READ_MODEL_DELAY_GOAL_MS = 50;
 
 export interface BenchSummary {
   settings: { seconds: number; warmupSeconds: number; connections: number; features: number; createShare: number };
@@ -29,6 +32,8 @@ export interface BenchSummary {
     p99GoalMs: number;
     met: boolean;
   } | null;
+  /** Acknowledgement → read model under the 50-connection load (bucket upper bounds). */
+  readModelDelay: ReadModelDelay & { goalMs: number; met: boolean };
   /** The machine's load average when the figures were taken (1, 5, 15 minutes). */
   loadAverage: number[];
   replay: ReplayFigures & {
@@ -65,6 +70,7 @@ export function summarize(settings: BenchSettings, ledger: LedgerBenchmark, bare
             met: ledger.single.p99Ms <= SINGLE_CONNECTION_P99_GOAL_MS,
           }
         : null,
+    readModelDelay: { ...ledger.delay, goalMs: READ_MODEL_DELAY_GOAL_MS, met: ledger.delay.worstP99Ms !== null && ledger.delay.worstP99Ms <= READ_MODEL_DELAY_GOAL_MS },
     loadAverage: loadavg().map((load) => Math.round(load * 100) / 100),
     replay: { ...replay, acknowledgedFeatures },
     problems: findProblems(ledger, bare, replay, acknowledgedFeatures),
@@ -94,6 +100,7 @@ function findProblems(ledger: LedgerBenchmark, bare: BareHonoBenchmark, replay: 
   checkLoad('(a) ledger, 1 connection', ledger.single);
   checkLoad('(b) bare Hono', bare.load);
   checkLoad('(b) bare Hono, 1 connection', bare.single);
+  if (ledger.delay.events === 0) problems.push('(a) the read-model delay histogram recorded nothing during the load');
   if (!replay.caughtUp) problems.push('(c) replay: not every projection reached the head of the log in time');
   if (replay.parked > 0) problems.push(`(c) replay: ${replay.parked} events parked`);
   // The load stops with requests in flight: the server may create features no client saw

@@ -43,6 +43,13 @@ export function createMetrics() {
       labelNames: ['projection'] as const,
       registers: [registry],
     }),
+    readModelDelay: new Histogram({
+      name: 'agent_ledger_read_model_delay_seconds',
+      help: 'From an event being recorded (just before its commit) to its projection writing it to the read model, by projection',
+      labelNames: ['projection'] as const,
+      buckets: [0.005, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 5],
+      registers: [registry],
+    }),
     projectionParked: new Gauge({
       name: 'agent_ledger_projection_parked_events',
       help: 'Events parked by the live generation of each projection after their handler kept failing',

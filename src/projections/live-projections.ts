@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { LogFeed } from '../consumer/log-feed.js';
+import type { StoredEvent } from '../eventstore/port.js';
 import { GroupedWrites } from './grouped-writes.js';
 import type { ReadStore } from '../readstore/port.js';
 import type { Projection } from './projection.js';
@@ -27,6 +28,8 @@ export interface LiveProjectionsDeps {
   runsHere(name: string): boolean;
   /** Throws when this process may no longer write the projection: checked before each write. */
   fence(name: string): void;
+  /** Events a live runner here has just written to its read model. */
+  onWritten(name: string, events: readonly StoredEvent[]): void;
 }
 
 /**
@@ -104,6 +107,7 @@ export class LiveProjections {
         onError: (message) => {
           deps.registry.recordError(name, message).catch(() => {});
         },
+        onWritten: (events) => deps.onWritten(name, events),
       },
       { logger: deps.logger, ...deps.runner },
     );

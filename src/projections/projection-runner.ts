@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Subscription } from '../eventstore/port.js';
+import type { StoredEvent, Subscription } from '../eventstore/port.js';
 import type { FeedBatch, LogFeed } from '../consumer/log-feed.js';
 import { generationKey } from './projection-generation.js';
 import { errorMessage } from './projection-parking.js';
@@ -22,6 +22,8 @@ export interface RunnerHooks {
   onProgress(position: bigint): void;
   /** The subscription failed (message) or recovered (null). */
   onError(message: string | null): void;
+  /** After a batch is written: the events of it that the projection handled, now in its read model. */
+  onWritten?(events: readonly StoredEvent[]): void;
 }
 
 const DEFAULT_BATCH_SIZE = 500;
@@ -119,6 +121,7 @@ export class ProjectionRunner {
   private async applyBatch(batch: FeedBatch): Promise<void> {
     if (this.stopped) return;
     await this.writer.applyBatch(batch.events, batch.through);
+    if (batch.events.length > 0) this.hooks.onWritten?.(batch.events);
     this._processed += batch.events.length;
     this._lastMovedAt = Date.now();
     this._status = batch.live ? 'live' : 'catching_up';

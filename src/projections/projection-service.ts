@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { EventStore } from '../eventstore/port.js';
+import type { EventStore, StoredEvent } from '../eventstore/port.js';
 import type { LogFeed } from '../consumer/log-feed.js';
 import { SharedLogReader } from '../consumer/shared-log-reader.js';
 import type { ReadCollection, ReadStore } from '../readstore/port.js';
@@ -88,6 +88,7 @@ export class ProjectionService {
   private readonly retirements: Retirements;
   private readonly stalls: StallDetector;
   private readonly statusListeners: Array<(statuses: ProjectionStatus[]) => void> = [];
+  private readonly writtenListeners: Array<(projection: string, events: readonly StoredEvent[]) => void> = [];
   /** Names this process on the rebuild claims it takes. */
   private readonly claimOwner = ownerId();
   private readonly cleanupDeps: CleanupDeps;
@@ -129,6 +130,9 @@ export class ProjectionService {
         stopping: () => this.stopped,
         runsHere: (name) => this.runsHere(name),
         fence: (name) => options.leases?.assertHeld(projectionLease(name)),
+        onWritten: (name, written) => {
+          for (const listener of this.writtenListeners) listener(name, written);
+        },
       },
       projections,
     );
@@ -326,6 +330,11 @@ export class ProjectionService {
     const statuses = await projectionStatuses(deps, this.projections);
     for (const listener of this.statusListeners) listener(statuses);
     return statuses;
+  }
+
+  /** Called with the events each live runner here has just written: how the delay histogram is fed. */
+  onWritten(listener: (projection: string, events: readonly StoredEvent[]) => void): void {
+    this.writtenListeners.push(listener);
   }
 
   /** Called with every status() result: how the metrics gauges follow the projections. */

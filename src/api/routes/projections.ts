@@ -57,6 +57,11 @@ const json = <T extends z.ZodType>(description: string, schema: T) => ({ descrip
 /** GET status, POST rebuild, GET parked, POST parked/retry; all but GET status need the admin role (app.ts). */
 export function registerProjectionRoutes(app: OpenAPIHono<ApiEnv>, deps: AppDeps): void {
   deps.projections.onStatus((statuses) => updateGauges(deps.metrics, statuses));
+  deps.projections.onWritten((projection, events) => {
+    const now = Date.now();
+    const delay = deps.metrics.readModelDelay.labels(projection);
+    for (const event of events) delay.observe((now - event.recordedAt.getTime()) / 1000);
+  });
 
   openapiRoute(
     app,

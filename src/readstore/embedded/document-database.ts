@@ -6,18 +6,14 @@ import { dirname } from 'node:path';
 import Database, { type Statement } from 'better-sqlite3';
 import { asUnavailableWhenItIs, isMissingTable, unavailable } from './sqlite-errors.js';
 import { collectionOfTable, quoteIdentifier, tableName } from './names.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 /** Waiting this long for another process's write lock is "unavailable", not a hang. */
 const BUSY_TIMEOUT_MS = 5_000;
 /** Finds build SQL from the filter's shape, so the number of distinct statements stays small. */
 const MAX_CACHED_STATEMENTS = 500;
 const PAGE_CACHE_KIB = 32 * 1024;
-/**
- * Checkpoint every 16k pages (64 MiB at 4 KiB) instead of SQLite's 1k: bulk writes touch
- * the same index pages again and again, and fewer checkpoints copy each of them fewer
- * times (about 1.5x the bulk put throughput here). The WAL is cut back after checkpoints.
- */
-const WAL_CHECKPOINT_PAGES = 16_384;
+/** The WAL is cut back to this size after the checkpoints (run by WalCheckpointer, off this thread). */
 const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 export function openDocumentDatabase(file: string): DocumentDatabase {
@@ -30,9 +26,11 @@ export function openDocumentDatabase(file: string): DocumentDatabase {
     // cut is acceptable; NORMAL spares an fsync per transaction.
     db.pragma('synchronous = NORMAL');
     db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
-    db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
     db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
-    return new DocumentDatabase(db);
+    if (file === ':memory:') return new DocumentDatabase(db);
+    // Checkpoints run on a thread of their own, never inside a commit on this one.
+    db.pragma('wal_autocheckpoint = 0');
+    return new DocumentDatabase(db, new WalCheckpointer(file));
   } catch (error) {
     db?.close();
     const reason = error instanceof Error ? error.message : String(error);
@@ -45,7 +43,10 @@ export class DocumentDatabase {
   private readonly knownTables = new Set<string>();
   private readonly transaction: Database.Transaction<(work: () => unknown) => unknown>;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly checkpointer?: WalCheckpointer,
+  ) {
     this.transaction = db.transaction((work: () => unknown) => work());
   }
 
@@ -129,7 +130,8 @@ export class DocumentDatabase {
     this.guarded(() => this.statement('SELECT 1').get());
   }
 
-  close(): void {
+  async close(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 

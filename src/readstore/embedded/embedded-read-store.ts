@@ -48,6 +48,6 @@ class EmbeddedReadStore implements ReadStore {
   }
 
   async close(): Promise<void> {
-    this.database.close();
+    await this.database.close();
   }
 }
