@@ -34,9 +34,14 @@ export class WalCheckpointer {
 
   /** Checkpoints once more and ends the thread. */
   async stop(): Promise<void> {
+    // Held until it has ended: a process whose last step is closing the store must not exit
+    // (with its close still awaited) because the only thing left was an unreferenced thread.
+    this.worker.ref();
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.postMessage('stop');
-    await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 2_000).unref())]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, 2_000)))]);
+    clearTimeout(timer);
     await this.worker.terminate();
   }
 }
