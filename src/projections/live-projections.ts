@@ -11,6 +11,9 @@ import { ProjectionRunner, type RunnerOptions } from './projection-runner.js';
 import { ProjectionWriter, type PoisonPolicy } from './projection-writer.js';
 import { PositionWaiters } from './projection-waiters.js';
 
+/** Documents each live projection keeps as it wrote them (see RecentDocuments). */
+const RECENT_DOCUMENTS_PER_PROJECTION = 1_000;
+
 export interface LiveProjectionsDeps {
   /** The process's one reader of the log. */
   feed: LogFeed;
@@ -97,6 +100,7 @@ export class LiveProjections {
     );
     const name = projection.name;
     writer.fenceWith(async () => deps.fence(name));
+    writer.keepRecentDocuments(RECENT_DOCUMENTS_PER_PROJECTION);
     const runner: ProjectionRunner = new ProjectionRunner(
       deps.feed,
       writer,

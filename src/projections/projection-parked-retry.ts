@@ -5,7 +5,7 @@ import type { ProjectionRegistry } from './projection-registry.js';
 import { ProjectionNotWritableError } from './rebuild/rebuild-errors.js';
 import type { ProjectionWriter } from './projection-writer.js';
 import { parkedToStoredEvent, type ParkedEvents } from './projection-parking.js';
-import { DocumentReadError, UnitOfWork } from './unit-of-work.js';
+import { DocumentReadError } from './unit-of-work.js';
 
 export interface ParkedRetryResult {
   retried: number;
@@ -28,7 +28,7 @@ export async function retryParkedEvents(parked: ParkedEvents, projection: Projec
     const page = await parked.list(projection.name, writer.generation, { limit: PAGE, after });
     for (const entry of page) {
       result.retried++;
-      const unit = new UnitOfWork((logical) => writer.store(logical), { reapply: true });
+      const unit = writer.retryUnit();
       try {
         await unit.apply(projection, parkedToStoredEvent(entry));
       } catch (error) {

@@ -8,6 +8,7 @@ import type { ProjectionRegistry } from './projection-registry.js';
 import { errorMessage, type ParkedEvents } from './projection-parking.js';
 import { endSpan, inSpan, linksTo, startEventSpan, tracingOn, type Traced } from '../observability/tracing.js';
 import { DocumentReadError, UnitOfWork, type WrittenDocuments } from './unit-of-work.js';
+import { RecentDocuments } from './recent-documents.js';
 
 export interface PoisonPolicy {
   /** Attempts per event before it is parked. */
@@ -102,6 +103,16 @@ export class ProjectionWriter {
     this._checkpoint = (await this.registry.checkpoint(this.name, this.generation))?.position ?? null;
     this.discard();
     return this._checkpoint;
+  }
+
+  /** A live generation's writer keeps the documents it wrote last, so it does not read them back. */
+  keepRecentDocuments(limit: number): void {
+    this.written = new RecentDocuments(limit);
+  }
+
+  /** A unit re-applying parked events on this generation, through what this writer remembers. */
+  retryUnit(): UnitOfWork {
+    return new UnitOfWork((logical) => this.store(logical), { reapply: true, written: this.written });
   }
 
   /** Documents held by the changes not written yet: what commit() would write, and their reads. */
