@@ -1,4 +1,4 @@
-import type { EventStore, StoredEvent, Subscription } from '../eventstore/port.js';
+import type { StoredEvent, Subscription } from '../eventstore/port.js';
 import type { FeedBatch, FeedOptions } from './log-feed.js';
 
 /** Compares below every position: what a processor that starts from the beginning has reached. */
@@ -15,6 +15,8 @@ export interface MemberLinks {
   join(member: FeedMember): Promise<boolean>;
   /** Events a member may have waiting before it is left to catch up on its own. */
   maxQueuedEvents: number;
+  /** A page of the log strictly after `after`, for a member reading on its own. */
+  readPage(after: bigint | null, maxCount: number): Promise<StoredEvent[]>;
 }
 
 /**
@@ -38,7 +40,6 @@ export class FeedMember implements Subscription {
   private readonly batchSize: number;
 
   constructor(
-    private readonly events: EventStore,
     private readonly options: FeedOptions,
     private readonly links: MemberLinks,
   ) {
@@ -129,7 +130,7 @@ export class FeedMember implements Subscription {
 
   /** One page read on its own; near the head it tries to join the live reader. */
   private async catchUp(): Promise<void> {
-    const page = await this.events.readAll({ after: this.handed, maxCount: this.batchSize });
+    const page = await this.links.readPage(this.handed, this.batchSize);
     if (this.stopped) return;
     const last = page.at(-1);
     if (last) {

@@ -11,6 +11,9 @@ export interface SharedLogReaderOptions {
   logger?: Logger;
 }
 
+/** Full pages kept for other members catching up: a few MB at 500 events a page. */
+const KEPT_PAGES = 16;
+
 interface LiveReader {
   subscription: Subscription | null;
   /** How far the reader has read and handed to every member joined to it; undefined until it knows the head. */
@@ -29,6 +32,9 @@ interface LiveReader {
 export class SharedLogReader implements LogFeed {
   private readonly members = new Set<FeedMember>();
   private reader: LiveReader | null = null;
+  /** Full pages read lately by members catching up, oldest first; and the reads under way. */
+  private readonly pages = new Map<string, StoredEvent[]>();
+  private readonly reading = new Map<string, Promise<StoredEvent[]>>();
 
   constructor(
     private readonly events: EventStore,
@@ -36,9 +42,10 @@ export class SharedLogReader implements LogFeed {
   ) {}
 
   subscribe(options: FeedOptions): Subscription {
-    const member = new FeedMember(this.events, options, {
+    const member = new FeedMember(options, {
       join: (joining) => this.join(joining),
       maxQueuedEvents: this.options.maxQueuedEvents ?? 5_000,
+      readPage: (after, maxCount) => this.readPage(after, maxCount),
     });
     this.members.add(member);
     const leave = () => {
@@ -59,6 +66,36 @@ export class SharedLogReader implements LogFeed {
   async close(): Promise<void> {
     await Promise.all([...this.members].map((member) => member.stop()));
     this.stopReader();
+  }
+
+  /**
+   * A page for a member reading on its own. Members that start together (every projection of a
+   * fresh read store, say) read the same pages: a full page is kept for the next one, so the log
+   * is read and parsed once for all of them. Only full pages: the log after a position only grows,
+   * so a full page never changes, while a short one could have gained events since.
+   */
+  private async readPage(after: bigint | null, maxCount: number): Promise<StoredEvent[]> {
+    const key = `${after ?? ''}:${maxCount}`;
+    const kept = this.pages.get(key);
+    if (kept) return kept;
+    const reading = this.reading.get(key);
+    if (reading) return reading;
+    const read = this.events.readAll({ after, maxCount }).then((page) => {
+      if (page.length < maxCount) return page;
+      for (const event of page) freezeEvent(event);
+      this.pages.set(key, page);
+      for (const old of this.pages.keys()) {
+        if (this.pages.size <= KEPT_PAGES) break;
+        this.pages.delete(old);
+      }
+      return page;
+    });
+    this.reading.set(key, read);
+    try {
+      return await read;
+    } finally {
+      this.reading.delete(key);
+    }
   }
 
   private async join(member: FeedMember): Promise<boolean> {

@@ -1,7 +1,7 @@
 // One processor's subscription, driven by hand: what it is offered by the live reader after
 // joining it at its position.
 import { describe, expect, it } from 'vitest';
-import type { EventStore, StoredEvent } from '../../src/eventstore/port.js';
+import type { StoredEvent } from '../../src/eventstore/port.js';
 import { FeedMember } from '../../src/consumer/feed-member.js';
 import type { FeedBatch } from '../../src/consumer/log-feed.js';
 import { eventually } from '../agents/support/eventually.js';
@@ -20,11 +20,11 @@ const event = (position: number, type = 'A'): StoredEvent => ({
 /** A log of five events, read in pages; the member joins as soon as it asks. */
 function memberAt(after: bigint | null, eventTypes: ReadonlySet<string> | null = null) {
   const log = [1, 2, 3, 4, 5].map((position) => event(position, position % 2 ? 'A' : 'B'));
-  const store = { readAll: async ({ after: from }: { after?: bigint | null }) => log.filter((each) => from == null || each.position > from) } as unknown as EventStore;
   const batches: FeedBatch[] = [];
-  const member = new FeedMember(store, { after, eventTypes, onBatch: async (batch) => void batches.push(batch) }, {
+  const member = new FeedMember({ after, eventTypes, onBatch: async (batch) => void batches.push(batch) }, {
     maxQueuedEvents: 100,
     join: async (joining) => (joining.attach(), true),
+    readPage: async (from, maxCount) => log.filter((each) => from === null || each.position > from).slice(0, maxCount),
   });
   return { member, batches, positions: () => batches.flatMap((batch) => batch.events.map((each) => Number(each.position))) };
 }

@@ -254,6 +254,20 @@ describe('the shared log reader', () => {
     expect(() => ((event!.data as { nested: { list: number[] } }).nested.list.push(2))).toThrow(TypeError);
   });
 
+  it('given processors starting together, the pages they catch up on are read from the log once for all', async () => {
+    const appended = await append(...Array.from({ length: 100 }, () => 'A'));
+    const feed = new SharedLogReader(events);
+
+    // One of them slower, so it asks for each page after the others have read it.
+    const slower = { maxBatchSize: 10, gate: () => new Promise<void>((resolve) => setTimeout(resolve, 5)) };
+    const all = [processor(feed, { maxBatchSize: 10 }), processor(feed, { maxBatchSize: 10 }), processor(feed, slower)];
+    await reached(feed, all);
+
+    for (const each of all) expect(each.positions()).toEqual(appended.map((event) => event.position));
+    // Ten full pages read once each, plus each processor's own short reads at the head.
+    expect(reads.pages).toBeLessThanOrEqual(10 + 3 * 2);
+  });
+
   it('stops its live reader with the last processor, and starts it again with the next', async () => {
     const feed = new SharedLogReader(events);
     const first = processor(feed);
