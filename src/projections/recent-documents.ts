@@ -1,5 +1,6 @@
 import type { Doc } from '../readstore/port.js';
 import type { WrittenDocuments } from './unit-of-work.js';
+import { LastWritten } from './last-written.js';
 
 /**
  * The documents a live projection wrote last, as it stored them, least recently used dropped
@@ -9,10 +10,11 @@ import type { WrittenDocuments } from './unit-of-work.js';
  * writing it in this process (a parked retry) goes through the same memory.
  */
 export class RecentDocuments implements WrittenDocuments {
-  /** Map order is the recency order: a recalled or rewritten document moves to the end. */
-  private readonly docs = new Map<string, Doc | null>();
+  private readonly last: LastWritten;
 
-  constructor(private readonly limit: number) {}
+  constructor(limit: number) {
+    this.last = new LastWritten(limit);
+  }
 
   /** A live generation holds documents this process did not write: never surely absent. */
   neverWritten(): boolean {
@@ -22,23 +24,10 @@ export class RecentDocuments implements WrittenDocuments {
   noteWritten(): void {}
 
   recall(collection: string, id: string): Doc | null | undefined {
-    const key = `${collection}\u0000${id}`;
-    const doc = this.docs.get(key);
-    if (doc === undefined) return undefined;
-    this.docs.delete(key);
-    this.docs.set(key, doc);
-    return doc;
+    return this.last.recall(collection, id);
   }
 
   remember(collection: string, written: Map<string, Doc | null>): void {
-    for (const [id, doc] of written) {
-      const key = `${collection}\u0000${id}`;
-      this.docs.delete(key);
-      this.docs.set(key, doc);
-    }
-    for (const key of this.docs.keys()) {
-      if (this.docs.size <= this.limit) break;
-      this.docs.delete(key);
-    }
+    this.last.remember(collection, written);
   }
 }

@@ -1,5 +1,6 @@
 import type { Doc } from '../../readstore/port.js';
 import type { WrittenDocuments } from '../unit-of-work.js';
+import { LastWritten, keyOf } from '../last-written.js';
 
 const DEFAULT_BITS = 2 ** 26; // 8 MiB whatever the size of the log
 const HASHES = 4;
@@ -20,14 +21,14 @@ const REMEMBERED_IN_A_REBUILD = 5_000;
 export class KnownDocuments implements WrittenDocuments {
   private readonly bits: Uint32Array;
   private readonly mask: number;
-  /** Map order is the recency order: a recalled or rewritten document moves to the end. */
-  private readonly remembered = new Map<string, Doc | null>();
+  private readonly remembered: LastWritten;
 
   /** A filter of `bitCount` bits, remembering the last `rememberedLimit` documents written. */
   constructor(
     bitCount = DEFAULT_BITS,
-    private readonly rememberedLimit = 0,
+    rememberedLimit = 0,
   ) {
+    this.remembered = new LastWritten(rememberedLimit);
     if (!Number.isInteger(Math.log2(bitCount))) throw new RangeError('the bit count must be a power of two');
     this.bits = new Uint32Array(bitCount / 32);
     this.mask = bitCount - 1;
@@ -39,25 +40,11 @@ export class KnownDocuments implements WrittenDocuments {
   }
 
   recall(collection: string, id: string): Doc | null | undefined {
-    const key = keyOf(collection, id);
-    const doc = this.remembered.get(key);
-    if (doc === undefined) return undefined;
-    this.remembered.delete(key);
-    this.remembered.set(key, doc);
-    return doc;
+    return this.remembered.recall(collection, id);
   }
 
   remember(collection: string, docs: Map<string, Doc | null>): void {
-    if (this.rememberedLimit === 0) return;
-    for (const [id, doc] of docs) {
-      const key = keyOf(collection, id);
-      this.remembered.delete(key);
-      this.remembered.set(key, doc);
-    }
-    for (const key of this.remembered.keys()) {
-      if (this.remembered.size <= this.rememberedLimit) break;
-      this.remembered.delete(key);
-    }
+    this.remembered.remember(collection, docs);
   }
 
   neverWritten(collection: string, id: string): boolean {
@@ -90,8 +77,4 @@ function hashes(collection: string, id: string): [number, number] {
     b ^= b >>> 15;
   }
   return [a >>> 0, (b | 1) >>> 0];
-}
-
-function keyOf(collection: string, id: string): string {
-  return `${collection}\u0000${id}`;
 }
