@@ -31,9 +31,9 @@ const RESUBSCRIBE_DELAY_MS = 1000;
 
 /**
  * Keeps the live generation of one projection up to date: a checkpointed subscription to the
- * process's shared log reader, for the event types the projection handles, feeding a ProjectionWriter. Each batch's documents are written before its
- * checkpoint and documents remember the last position applied to them, so a crash anywhere
- * replays harmlessly. Batches and other writes to the generation (parked retries) take turns.
+ * process's shared log reader, for the event types the projection handles, feeding a
+ * ProjectionWriter. Each batch's documents are written with or before its checkpoint and
+ * documents remember the last position applied to them, so a crash anywhere replays harmlessly. Batches and other writes to the generation (parked retries) take turns.
  */
 export class ProjectionRunner {
   private subscription: Subscription | null = null;
