@@ -56,7 +56,7 @@ export class SharedLogReader implements LogFeed {
     return member;
   }
 
-  /** Processors joined to the live reader, and all of them: what the status shows. */
+  /** Processors joined to the live reader, and all of them (how tests see who shares it). */
   get counts(): { joined: number; processors: number } {
     let joined = 0;
     for (const member of this.members) if (member.isAttached) joined++;
